@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * The one event shape every source normalizes into. Rules and notifiers only ever see this,
+ * so it names no cloud: provider-specific detail stays reachable through `raw`.
+ */
+export const actorSchema = z.object({
+  /** Root, CAMUser, AssumedRole, ... as the provider names it. */
+  type: z.string().nullable(),
+  id: z.string().nullable(),
+  name: z.string().nullable(),
+  accessKeyId: z.string().nullable(),
+});
+
+export const eventErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+});
+
+export const resourceSchema = z.object({
+  type: z.string().nullable(),
+  name: z.string(),
+});
+
+export const auditEventSchema = z.object({
+  /** The provider's own event id (Tencent: EventId); the dedupe key. */
+  id: z.string().min(1),
+  /** ISO-8601 UTC, always with the `Z` suffix. */
+  time: z.iso.datetime(),
+  provider: z.string(),
+  account: z.string().nullable(),
+  region: z.string().nullable(),
+  /** The API action or console event, e.g. ConsoleLogin, DeleteBucket. */
+  name: z.string(),
+  /** ApiCall, ConsoleCall, ... */
+  type: z.string().nullable(),
+  service: z.string().nullable(),
+  /** null when the provider does not say. */
+  readOnly: z.boolean().nullable(),
+  actor: actorSchema,
+  sourceIp: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  /** null when the call succeeded. */
+  error: eventErrorSchema.nullable(),
+  sensitive: z.boolean(),
+  resources: z.array(resourceSchema),
+  requestId: z.string().nullable(),
+  /** The provider's original record, for rules that need a field the schema does not lift. */
+  raw: z.unknown(),
+});
+
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+export type Actor = z.infer<typeof actorSchema>;
+
+/** Cheap structural check used to recognise already-normalized events in recorded files. */
+export function looksNormalized(record: unknown): boolean {
+  if (!record || typeof record !== 'object') return false;
+  const r = record as Record<string, unknown>;
+  return typeof r.id === 'string' && typeof r.time === 'string' && typeof r.provider === 'string' && 'actor' in r;
+}

@@ -1,0 +1,23 @@
+import type { AuditEvent } from '../events/index.js';
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** What `audit check --output json` prints, one per line, and what notifiers receive. */
+export interface Alert {
+  /** Stable fingerprint: the same rule, group and event (or window) always give the same id. */
+  id: string;
+  /** ISO-8601 UTC: the event's time, or the window's end for aggregate rules. */
+  time: string;
+  rule: { id: string; title: string; severity: Severity };
+  summary: string;
+  /** The matching event, or the last one of the group. */
+  event: AuditEvent;
+  count: number;
+  group: Record<string, unknown> | null;
+  window: { start: string; end: string } | null;
+}

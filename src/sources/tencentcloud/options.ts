@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { durationSchema } from '../../util/duration.js';
+
+const credentialsSchema = z.union([
+  z.enum(['auto', 'env', 'profile', 'cvm-role']),
+  z.strictObject({
+    secretId: z.string().min(1),
+    secretKey: z.string().min(1),
+    token: z.string().min(1).optional(),
+  }),
+]);
+
+const endpointSchema = z.string().refine(
+  (value) => {
+    try {
+      const u = new URL(value);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && (u.pathname === '/' || u.pathname === '') && !u.search;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'invalid endpoint: expected scheme://host[:port]' },
+);
+
+/** The `source:` block for Tencent CloudAudit. Only the options; the SDK is loaded on create. */
+export const tencentcloudOptions = z
+  .strictObject({
+    provider: z.literal('tencentcloud'),
+    region: z.string().min(1).optional(),
+    regions: z.array(z.string().min(1)).min(1).optional(),
+    api: z.enum(['LookUpEvents', 'DescribeEvents']).default('LookUpEvents'),
+    endpoint: endpointSchema.optional(),
+    credentials: credentialsSchema.default('auto'),
+    eventNames: z.array(z.string().min(1)).optional(),
+    /** How long after its time an event may still appear in the API. */
+    lateness: durationSchema.default(15 * 60_000),
+    /** Across all regions together; the API itself allows 20. */
+    maxRequestsPerSecond: z.number().positive().max(20).default(10),
+    /** Attempts per API call, retries included. */
+    maxAttempts: z.number().int().min(1).max(20).default(5),
+    /** Per-request timeout; a stalled request is abandoned and retried. */
+    timeout: durationSchema.default(10_000),
+    /** Cron expression for `audit watch`. */
+    schedule: z.string().min(1).optional(),
+  })
+  .refine((o) => !(o.region && o.regions), { message: 'give either region or regions, not both', path: ['regions'] })
+  .transform(({ region, regions, ...rest }) => ({ ...rest, regions: regions ?? [region ?? 'ap-guangzhou'] }));
+
+export type TencentcloudOptions = z.output<typeof tencentcloudOptions>;

@@ -1,0 +1,50 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Paths pino blanks out wherever they appear. Secrets should never reach a log call in the
+ * first place; this is the second line of defence.
+ */
+export const REDACT_PATHS = [
+  'secretKey', '*.secretKey', '*.*.secretKey', 'SecretKey', '*.SecretKey',
+  'token', '*.token', '*.*.token', 'Token', '*.Token',
+  'secret', '*.secret', '*.*.secret',
+  'signature', '*.signature', 'Signature', '*.Signature',
+  'authorization', '*.authorization', 'Authorization', '*.Authorization',
+  'headers.authorization', '*.headers.authorization', 'headers.Authorization', '*.headers.Authorization',
+];
+
+/** Logs go to stderr (fd 2) so stdout stays clean for NDJSON pipes. */
+export function createLogger(level: LogLevel = 'info', destination: NodeJS.WritableStream | number = 2): Logger {
+  const dest = typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination;
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    dest,
+  );
+}
+
+/** A logger that drops everything, for library callers and tests that do not care. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+/** `https://host/path?access_token=abc` becomes `https://host/path?access_token=***`. */
+export function maskUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, '***');
+    if (u.password) u.password = '***';
+    return u.toString().replace(/%2A%2A%2A/g, '***');
+  } catch {
+    return '[invalid url]';
+  }
+}
