@@ -21,3 +21,17 @@ export interface Alert {
   group: Record<string, unknown> | null;
   window: { start: string; end: string } | null;
 }
+
+/**
+ * Last alert time per suppression key (rule id + group). In-memory for one-off runs and
+ * tests; `audit check` passes one backed by the state directory.
+ */
+export interface SuppressionStore {
+  get(key: string): number | undefined;
+  set(key: string, atMs: number): void;
+}
+
+export function memorySuppression(): SuppressionStore {
+  const map = new Map<string, number>();
+  return { get: (k) => map.get(k), set: (k, v) => void map.set(k, v) };
+}

@@ -1,0 +1,23 @@
+// Bundles the CLI into dist/ with esbuild: one file per lazily-loaded part, so `audit --version`
+// does not pay for zod, pino or the SDK. The SDK stays external and is imported only on the
+// paths that call the API.
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+
+await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: { cli: 'src/cli/main.ts', emulator: 'test/helpers/emulator/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['tencentcloud-sdk-nodejs', 'tencentcloud-sdk-nodejs/*'],
+  // Bundled CommonJS dependencies still call require() for Node built-ins.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
