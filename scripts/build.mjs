@@ -2,7 +2,9 @@
 // does not pay for zod, pino or the SDK. The SDK stays external and is imported only on the
 // paths that call the API.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+
+const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
@@ -17,6 +19,7 @@ await build({
   external: ['tencentcloud-sdk-nodejs', 'tencentcloud-sdk-nodejs/*'],
   // Bundled CommonJS dependencies still call require() for Node built-ins.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  define: { __AUDIT_VERSION__: JSON.stringify(pkg.version) },
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',

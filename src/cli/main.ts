@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The only module that prints errors and calls process.exit. Commands live in ./commands and
+// are imported when they run, so `audit --version` never loads zod, pino or the SDK.
+import { VERSION } from '../version.js';
+
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.write(`${VERSION}\n`);
+} else {
+  const { run } = await import('./program.js');
+  process.exitCode = await run(argv);
+}

@@ -1,0 +1,71 @@
+import type { AuditEvent } from './events/index.js';
+import type { Source, SourceStats } from './sources/types.js';
+import type { CommandContext } from './cli/context.js';
+
+/**
+ * Wires the stages together: source (API or recorded file) → normalized events. `audit check`
+ * adds rules, state and notifiers on top (src/check/).
+ */
+export interface EventStream {
+  events: AsyncIterable<AuditEvent>;
+  stats(): SourceStats;
+  done(): void;
+}
+
+export interface StreamRequest {
+  input?: string;
+  range: { start?: Date; end?: Date };
+}
+
+function inRange(range: StreamRequest['range']) {
+  const start = range.start?.getTime() ?? -Infinity;
+  const end = range.end?.getTime() ?? Infinity;
+  return (e: AuditEvent) => {
+    const t = Date.parse(e.time);
+    return t >= start && t <= end;
+  };
+}
+
+async function* filter(events: AsyncIterable<AuditEvent>, keep: (e: AuditEvent) => boolean) {
+  for await (const e of events) if (keep(e)) yield e;
+}
+
+/** Events of a range from a recorded file (no config or credentials needed) or from the configured source. */
+export async function openEventStream(ctx: CommandContext, req: StreamRequest): Promise<EventStream> {
+  if (req.input) {
+    const { readRecordedEvents } = await import('./sources/file/index.js');
+    const events = readRecordedEvents(req.input, { stdin: ctx.io.stdin, warn: (msg) => ctx.logger.warn(msg) });
+    const filtered = req.range.start || req.range.end ? filter(events, inRange(req.range)) : events;
+    return { events: filtered, stats: () => ({ apiCalls: 0, retries: 0 }), done: () => {} };
+  }
+  const loaded = await ctx.config();
+  const source = await createSource(ctx, loaded.config.source);
+  const range = { start: req.range.start!, end: req.range.end! };
+  const progress = ctx.io.stderr.isTTY ? ttyProgress(ctx.io.stderr) : undefined;
+  async function* all() {
+    for (const partition of source.partitions()) {
+      yield* source.fetch(partition, range, { onProgress: progress?.update });
+    }
+  }
+  return { events: all(), stats: () => source.stats(), done: () => progress?.clear() };
+}
+
+export async function createSource(ctx: CommandContext, options: any): Promise<Source> {
+  const { sourcePlugins } = await import('./sources/index.js');
+  const plugin = sourcePlugins[options.provider as keyof typeof sourcePlugins];
+  return plugin.create(options, { logger: ctx.logger, env: ctx.io.env, now: ctx.io.now });
+}
+
+/** One self-overwriting status line on stderr while pages arrive; only in a terminal. */
+function ttyProgress(stderr: NodeJS.WritableStream) {
+  let shown = false;
+  return {
+    update: (p: { partition: string; pages: number; events: number }) => {
+      shown = true;
+      stderr.write(`\r\x1b[2K${p.partition}: ${p.pages} pages, ${p.events} events`);
+    },
+    clear: () => {
+      if (shown) stderr.write('\r\x1b[2K');
+    },
+  };
+}
