@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { auditEventSchema } from '../events/index.js';
+import { SEVERITIES } from '../rules/types.js';
+
+/** Bumped whenever the file's shape changes; a file of another version is moved aside. */
+export const STATE_VERSION = 1;
+export const STATE_FILE = 'state.json';
+
+const isoTime = z.iso.datetime({ offset: true });
+
+export const alertSchema = z.object({
+  id: z.string().min(1),
+  time: isoTime,
+  rule: z.object({ id: z.string(), title: z.string(), severity: z.enum(SEVERITIES) }),
+  summary: z.string(),
+  event: auditEventSchema,
+  count: z.number(),
+  group: z.record(z.string(), z.unknown()).nullable(),
+  window: z.object({ start: z.string(), end: z.string() }).nullable(),
+});
+
+export const pendingDeliverySchema = z.object({
+  notifier: z.string().min(1),
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  lastAttemptAt: isoTime.nullable(),
+});
+
+export const outboxEntrySchema = z.object({
+  alert: alertSchema,
+  addedAt: isoTime,
+  pending: z.array(pendingDeliverySchema).min(1),
+});
+
+/**
+ * Maps are stored as `[key, value]` pairs rather than objects: keys such as suppression keys
+ * carry event text, and a key named `__proto__` must round-trip like any other.
+ */
+export const stateFileSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  savedAt: isoTime,
+  checkpoints: z.array(z.tuple([z.string().min(1), isoTime])),
+  /** Event id and the event's own time. */
+  seen: z.array(z.tuple([z.string(), isoTime])),
+  /** Alert id (fingerprint) and the alert's time. */
+  alerts: z.array(z.tuple([z.string(), isoTime])),
+  /** Suppression key and the last alert time in ms since the epoch. */
+  suppression: z.array(z.tuple([z.string(), z.number().int().nonnegative()])),
+  outbox: z.array(outboxEntrySchema),
+});
+
+export type StateFile = z.infer<typeof stateFileSchema>;
+export type PendingDelivery = z.infer<typeof pendingDeliverySchema>;

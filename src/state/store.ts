@@ -1,0 +1,180 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AuditError } from '../errors.js';
+import type { Alert, SuppressionStore } from '../rules/types.js';
+import type { Logger } from '../util/logger.js';
+import { removeStaleTempFiles, writeFileAtomic } from './atomic.js';
+import { loadStateFile } from './load.js';
+import type { StateLock } from './lock.js';
+import { createOutbox, type Outbox, type OutboxEntry } from './outbox.js';
+import { STATE_FILE, STATE_VERSION, type StateFile } from './schema.js';
+
+/** 9999-12-31T23:59:59.999Z: later times do not print as plain ISO-8601. */
+const MAX_TIME_MS = 253_402_300_799_999;
+
+export interface OpenStateOptions {
+  dir: string;
+  logger: Logger;
+  now?: () => Date;
+  /** For --dry-run: nothing is created, moved, cleaned or written, and no lock is needed. */
+  readOnly?: boolean;
+  /** The lock from acquireLock: once another process has taken it over, save() refuses. */
+  lock?: StateLock;
+}
+
+export interface StateStats {
+  partitions: number;
+  seen: number;
+  alerts: number;
+  suppressions: number;
+  outbox: number;
+  pendingDeliveries: number;
+}
+
+export interface PruneResult {
+  seen: number;
+  alerts: number;
+  suppressions: number;
+}
+
+export interface StateStore {
+  readonly dir: string;
+  readonly file: string;
+  readonly readOnly: boolean;
+  /** The time up to which events of `partition` (e.g. `tencentcloud/ap-guangzhou`) were fetched. */
+  checkpoint(partition: string): Date | undefined;
+  setCheckpoint(partition: string, at: Date): void;
+  hasSeen(eventId: string): boolean;
+  markSeen(eventId: string, eventTimeIso: string): void;
+  hasAlert(alertId: string): boolean;
+  recordAlert(alertId: string, timeIso: string): void;
+  recordAlert(alert: Pick<Alert, 'id' | 'time'>): void;
+  readonly suppression: SuppressionStore;
+  readonly outbox: Outbox;
+  /**
+   * Forgets seen events and raised alerts whose time is before `olderThan` (give it
+   * now - lateness - longest rule window), and suppression times before
+   * `suppressionOlderThan` (now - longest suppression; defaults to `olderThan`).
+   * Checkpoints and the outbox are never pruned.
+   */
+  prune(olderThan: Date, suppressionOlderThan?: Date): PruneResult;
+  /** Atomic; a no-op when nothing changed or the store is read-only. */
+  save(): Promise<void>;
+  stats(): StateStats;
+}
+
+/**
+ * Everything lives in one file so that a save is one atomic rename: the advanced checkpoint,
+ * the ids marked seen, the raised alerts and their outbox entries commit together. With two
+ * files a crash between the writes would either lose alerts (marked raised, never queued) or
+ * re-raise them.
+ */
+export async function openState(opts: OpenStateOptions): Promise<StateStore> {
+  const dir = resolve(opts.dir);
+  const file = join(dir, STATE_FILE);
+  const now = opts.now ?? (() => new Date());
+  const readOnly = opts.readOnly ?? false;
+  if (!readOnly) {
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const removed = await removeStaleTempFiles(file);
+      if (removed.length > 0) opts.logger.debug({ dir, removed }, 'removed temp files left by an interrupted save');
+    } catch (err) {
+      throw new AuditError('E_STATE', `${dir}: cannot use state directory`, { cause: err });
+    }
+  }
+  const data = await loadStateFile(file, { logger: opts.logger, now, readOnly });
+
+  const checkpoints = new Map((data?.checkpoints ?? []).map(([k, t]) => [k, Date.parse(t)]));
+  const seen = new Map((data?.seen ?? []).map(([k, t]) => [k, Date.parse(t)]));
+  const alerts = new Map((data?.alerts ?? []).map(([k, t]) => [k, Date.parse(t)]));
+  const suppression = new Map(data?.suppression ?? []);
+  const outboxEntries = new Map<string, OutboxEntry>((data?.outbox ?? []).map((e) => [e.alert.id, e]));
+  let dirty = false;
+  const changed = () => void (dirty = true);
+
+  // Refused here rather than written: a value the schema rejects would get the whole file moved aside next run.
+  const checkedMs = (what: string, ms: number, shown: unknown): number => {
+    if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) {
+      throw new AuditError('E_STATE', `${what}: invalid time ${JSON.stringify(shown)}`);
+    }
+    return Math.round(ms);
+  };
+  const timeOf = (what: string, iso: string) => checkedMs(what, Date.parse(iso), iso);
+  const pruneMap = (map: Map<string, number>, beforeMs: number): number => {
+    let removed = 0;
+    for (const [k, t] of map) if (t < beforeMs && map.delete(k)) removed++;
+    return removed;
+  };
+
+  return {
+    dir,
+    file,
+    readOnly,
+    checkpoint: (partition) => (checkpoints.has(partition) ? new Date(checkpoints.get(partition)!) : undefined),
+    setCheckpoint(partition, at) {
+      checkpoints.set(partition, checkedMs(`checkpoint ${partition}`, at.getTime(), String(at)));
+      changed();
+    },
+    hasSeen: (eventId) => seen.has(eventId),
+    markSeen(eventId, eventTimeIso) {
+      seen.set(eventId, timeOf(`event ${eventId}`, eventTimeIso));
+      changed();
+    },
+    hasAlert: (alertId) => alerts.has(alertId),
+    recordAlert(alertOrId: string | Pick<Alert, 'id' | 'time'>, timeIso?: string) {
+      const [id, time] = typeof alertOrId === 'string' ? [alertOrId, timeIso ?? ''] : [alertOrId.id, alertOrId.time];
+      alerts.set(id, timeOf(`alert ${id}`, time));
+      changed();
+    },
+    suppression: {
+      get: (key) => suppression.get(key),
+      set(key, atMs) {
+        suppression.set(key, checkedMs(`suppression ${key}`, atMs, atMs));
+        changed();
+      },
+    },
+    outbox: createOutbox(outboxEntries, now, changed),
+    prune(olderThan, suppressionOlderThan = olderThan) {
+      const result = {
+        seen: pruneMap(seen, olderThan.getTime()),
+        alerts: pruneMap(alerts, olderThan.getTime()),
+        suppressions: pruneMap(suppression, suppressionOlderThan.getTime()),
+      };
+      if (result.seen + result.alerts + result.suppressions > 0) changed();
+      return result;
+    },
+    async save() {
+      if (readOnly || !dirty) return;
+      if (opts.lock?.compromised) {
+        throw new AuditError('E_STATE', `${file}: not saved, the state lock was taken over by another run`, {
+          cause: opts.lock.compromised,
+        });
+      }
+      const iso = (entries: Map<string, number>) => [...entries].map(([k, t]) => [k, new Date(t).toISOString()]);
+      const content: StateFile = {
+        version: STATE_VERSION,
+        savedAt: now().toISOString(),
+        checkpoints: iso(checkpoints) as StateFile['checkpoints'],
+        seen: iso(seen) as StateFile['seen'],
+        alerts: iso(alerts) as StateFile['alerts'],
+        suppression: [...suppression],
+        outbox: [...outboxEntries.values()],
+      };
+      try {
+        await writeFileAtomic(file, JSON.stringify(content));
+      } catch (err) {
+        throw new AuditError('E_STATE', `${file}: cannot save state`, { cause: err });
+      }
+      dirty = false;
+    },
+    stats: () => ({
+      partitions: checkpoints.size,
+      seen: seen.size,
+      alerts: alerts.size,
+      suppressions: suppression.size,
+      outbox: outboxEntries.size,
+      pendingDeliveries: [...outboxEntries.values()].reduce((n, e) => n + e.pending.length, 0),
+    }),
+  };
+}
