@@ -1,0 +1,9 @@
+// A local CloudAudit API for tests, `npm run demo` and the benchmark (bundled into dist/emulator.js),
+// so it must stay free of test-runner imports.
+export { startEmulator, TEST_SECRET_ID, TEST_SECRET_KEY, API_VERSION } from './server.js';
+export { makeEvent, spreadEvents, type EventSpec } from './events.js';
+export { signTc3, scopeDate, canonicalRequest, parseAuthorization, type SignInput } from './signature.js';
+export { verifyRequest, hostnameOf } from './auth.js';
+export { eventSeconds } from './query.js';
+export { LOOKUP_MAX_SPAN_SECONDS, DESCRIBE_MAX_SPAN_SECONDS, MAX_RESULTS } from './params.js';
+export type { ApiEvent, CloudAuditAction, Emulator, EmulatorCredential, EmulatorOptions, Failure, RecordedRequest } from './types.js';

@@ -1,0 +1,154 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { verifyRequest, type ApiErrorBody } from './auth.js';
+import { parseQuery } from './params.js';
+import { CursorStore, select } from './query.js';
+import type { ApiEvent, CloudAuditAction, Emulator, EmulatorOptions, Failure, RecordedRequest } from './types.js';
+
+/** Default key pair; any other pair must be listed in `credentials`. Never a real key. */
+export const TEST_SECRET_ID = 'AKIDEMULATORTESTKEY000000000000000000';
+export const TEST_SECRET_KEY = 'emulator-test-secret-key-0000000000';
+export const API_VERSION = '2019-03-19';
+const ACTIONS: CloudAuditAction[] = ['LookUpEvents', 'DescribeEvents'];
+const MAX_BODY = 10 * 1024 * 1024;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) req.destroy(new Error('body too large'));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** A local stand-in for cloudaudit.tencentcloudapi.com, speaking API 3.0 over plain HTTP. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  let events: ApiEvent[] = [...(options.events ?? [])];
+  const credentials = options.credentials ?? { [TEST_SECRET_ID]: TEST_SECRET_KEY };
+  const now = options.now ?? (() => new Date());
+  const failures: Failure[] = [];
+  const requests: RecordedRequest[] = [];
+  const admitted: number[] = [];
+  const cursors = new CursorStore();
+
+  function overRateLimit(): boolean {
+    if (!options.rateLimit) return false;
+    const t = performance.now();
+    while (admitted.length && admitted[0] <= t - 1000) admitted.shift();
+    if (admitted.length >= options.rateLimit) return true;
+    admitted.push(t);
+    return false;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest): Promise<void> {
+    const send = (status: number, payload: Record<string, unknown>) => {
+      rec.httpStatus = status;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ Response: { ...payload, RequestId: randomUUID() } }));
+    };
+    const sendError = (e: ApiErrorBody) => {
+      rec.errorCode = e.code;
+      send(200, { Error: { Code: e.code, Message: e.message } });
+    };
+
+    const body = await readBody(req);
+    try {
+      rec.params = JSON.parse(body.toString('utf8') || '{}');
+    } catch {
+      rec.params = {};
+    }
+    if (options.latencyMs) await sleep(options.latencyMs);
+
+    const failure = failures.shift();
+    if (failure && 'stall' in failure) return; // never answered: the client must give up on its own
+    if (failure && 'httpStatus' in failure) {
+      rec.httpStatus = failure.httpStatus;
+      res.writeHead(failure.httpStatus, { 'content-type': 'text/plain' });
+      res.end('emulated failure');
+      return;
+    }
+    if (failure) return sendError({ code: failure.code, message: failure.message ?? `Emulated ${failure.code}.` });
+
+    const verdict = verifyRequest({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers, body }, credentials, now());
+    if ('error' in verdict) return sendError(verdict.error);
+    rec.secretId = verdict.secretId;
+    if (overRateLimit()) {
+      return sendError({
+        code: 'RequestLimitExceeded',
+        message: `Your current request times exceeds the frequency limit ${options.rateLimit} for a second. Please reduce the frequency of calls.`,
+      });
+    }
+    if (req.method !== 'POST' || !String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendError({ code: 'InvalidParameter', message: 'The emulator accepts POST with application/json only.' });
+    }
+    const action = rec.action as CloudAuditAction;
+    if (!ACTIONS.includes(action)) return sendError({ code: 'InvalidAction', message: `Action \`${rec.action}\` does not exist.` });
+    if (req.headers['x-tc-version'] !== API_VERSION) return sendError({ code: 'NoSuchVersion', message: `Version must be ${API_VERSION}.` });
+
+    const parsed = parseQuery(action, rec.region, rec.params, now(), options.retentionDays);
+    if ('error' in parsed) return sendError(parsed.error);
+    const snapshot = events;
+    const page = cursors.page(parsed.query, () => select(snapshot, parsed.query, rec.region, options.regionFilter ?? true));
+    if ('error' in page) return sendError(page.error);
+    rec.eventCount = page.events.length;
+    rec.listOver = page.listOver;
+    send(200, { Events: page.events, ListOver: page.listOver, NextToken: page.nextToken });
+  }
+
+  const server = createServer((req, res) => {
+    const rec: RecordedRequest = {
+      action: (req.headers['x-tc-action'] as string | undefined) ?? null,
+      region: (req.headers['x-tc-region'] as string | undefined) ?? null,
+      secretId: null,
+      params: {},
+      time: now(),
+      httpStatus: 0,
+      errorCode: null,
+      eventCount: 0,
+      listOver: null,
+    };
+    requests.push(rec);
+    handle(req, res, rec).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+      rec.httpStatus = 500;
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    failNext(n, failure) {
+      for (let i = 0; i < n; i++) failures.push(failure);
+    },
+    setEvents(next) {
+      events = [...next];
+    },
+    addEvents(more) {
+      events = [...events, ...more];
+    },
+    served(action) {
+      return requests.filter((r) => r.httpStatus === 200 && r.errorCode === null && (!action || r.action === action));
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
