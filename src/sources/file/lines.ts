@@ -1,0 +1,56 @@
+/** Called once per record text, with the 1-based line the record starts on. */
+export type Emit = (text: string, line: number) => void;
+
+export interface Splitter {
+  push(chunk: Buffer, emit: Emit): void;
+  end(emit: Emit): void;
+}
+
+const NL = 10;
+
+/**
+ * NDJSON over Buffer chunks: split on '\n' bytes ourselves (readline costs about a third more)
+ * and decode each line on its own. 0x0A never occurs inside a multi-byte UTF-8 sequence, so
+ * splitting bytes before decoding is safe. Blank lines are skipped.
+ */
+export function lineSplitter(): Splitter {
+  let tail: Buffer[] = [];
+  let line = 0;
+
+  const emitLine = (buf: Buffer, start: number, end: number, emit: Emit) => {
+    line++;
+    if (line === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    if (end > start && buf[end - 1] === 13) end--; // CRLF files
+    let i = start;
+    while (i < end && (buf[i] === 32 || buf[i] === 9 || buf[i] === 13)) i++;
+    if (i === end) return;
+    emit(buf.toString('utf8', start, end), line);
+  };
+
+  return {
+    push(chunk, emit) {
+      let start = 0;
+      let nl = chunk.indexOf(NL);
+      if (nl !== -1 && tail.length > 0) {
+        tail.push(chunk.subarray(0, nl));
+        const joined = Buffer.concat(tail);
+        tail = [];
+        emitLine(joined, 0, joined.length, emit);
+        start = nl + 1;
+        nl = chunk.indexOf(NL, start);
+      }
+      while (nl !== -1) {
+        emitLine(chunk, start, nl, emit);
+        start = nl + 1;
+        nl = chunk.indexOf(NL, start);
+      }
+      if (start < chunk.length) tail.push(chunk.subarray(start));
+    },
+    end(emit) {
+      if (tail.length === 0) return;
+      const joined = Buffer.concat(tail);
+      tail = [];
+      emitLine(joined, 0, joined.length, emit);
+    },
+  };
+}
