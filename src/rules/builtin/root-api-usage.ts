@@ -1,0 +1,13 @@
+import { defineBuiltinRule } from './define.js';
+
+export default defineBuiltinRule({
+  id: 'root-api-usage',
+  title: 'Root credentials used for a write call',
+  description: 'A write (non read-only) API or console call was made with root account credentials.',
+  severity: 'high',
+  when: { 'actor.type': { eq: 'Root', ignoreCase: true }, readOnly: false, name: { ne: 'ConsoleLogin' } },
+  // One alert per key and action per period: a script using the root key must not flood the pager.
+  groupBy: ['actor.accessKeyId', 'name'],
+  suppress: '15m',
+  why: 'Root keys cannot be scoped or audited per person; any write made with them should be moved to a CAM user or role.',
+});

@@ -1,0 +1,10 @@
+import { defineBuiltinRule } from './define.js';
+
+export default defineBuiltinRule({
+  id: 'sensitive-operation',
+  title: 'Sensitive operation',
+  description: 'CloudAudit flagged the call as a sensitive operation.',
+  severity: 'medium',
+  when: { sensitive: true, error: null },
+  why: 'CloudAudit marks operations with security impact (its sensitive operation list); they deserve a second look.',
+});

@@ -1,0 +1,138 @@
+import { AuditError } from '../errors.js';
+import type { AuditEvent } from '../events/index.js';
+import type { Alert, Severity } from './types.js';
+import { fieldReader, firstValue } from './fields.js';
+import type { RuleIssue } from './matchers.js';
+import { compileWhen, type Predicate } from './when.js';
+
+/** A rule after loading: defaults applied, overrides merged, durations in milliseconds. */
+export interface LoadedRule {
+  id: string;
+  title: string;
+  description?: string;
+  severity: Severity;
+  enabled: boolean;
+  when: unknown;
+  summary?: string;
+  notify?: string[];
+  window?: number;
+  count?: { gte?: number; gt?: number };
+  spike?: { increase?: number; decrease?: number; minCount: number };
+  distinct?: { field: string; gte: number };
+  groupBy?: string[];
+  suppress?: number;
+  /** 'builtin', 'inline', or the rule file's path. */
+  origin: string;
+  summarize?: (alert: Alert) => string;
+}
+
+export type RuleKind = 'event' | 'count' | 'spike' | 'distinct';
+
+export interface CompiledRule {
+  /** Position in the rule set; alerts come out in rule order. */
+  index: number;
+  rule: LoadedRule;
+  kind: RuleKind;
+  test: Predicate;
+  /** Exact event names the rule requires, when its `when` pins `name`. */
+  names?: string[];
+  /** Group key (stable JSON of the groupBy values) and the group object for the alert. */
+  groupOf(event: AuditEvent): { key: string; group: Record<string, unknown> | null };
+  /** The value a `distinct` rule counts, as a key; undefined when the event has none. */
+  distinctOf?(event: AuditEvent): string | undefined;
+  windowMs: number;
+  /** How much history before the end time the rule looks at (two windows for a spike). */
+  lookbackMs: number;
+  /** 0 means never suppressed. */
+  suppressMs: number;
+  /** Aggregate rules: whether the window's numbers make an alert. */
+  fires(current: number, previous: number): boolean;
+}
+
+export interface RuleSet {
+  rules: CompiledRule[];
+  byId: Map<string, CompiledRule>;
+  /** The longest history any rule needs, so the caller fetches enough events. */
+  lookbackMs: number;
+  /** Rules that can match an event of this name, in rule order. */
+  candidates(name: string): readonly CompiledRule[];
+}
+
+function compileRule(rule: LoadedRule, index: number): CompiledRule {
+  const issues: RuleIssue[] = [];
+  const when = compileWhen(rule.when, ['when'], issues);
+  if (!when) {
+    throw new AuditError('E_RULE', `rule ${rule.id}: invalid condition`, {
+      issues: issues.map((i) => `${rule.id}.${i.path.join('.')}: ${i.message}`),
+    });
+  }
+  const kind: RuleKind = rule.window === undefined ? 'event' : rule.spike ? 'spike' : rule.distinct ? 'distinct' : 'count';
+  const windowMs = rule.window ?? 0;
+  const groupFields = rule.groupBy ?? [];
+  const readers = groupFields.map((f) => fieldReader(f));
+  const distinctReader = rule.distinct ? fieldReader(rule.distinct.field) : undefined;
+  return {
+    index,
+    rule,
+    kind,
+    test: when.test,
+    names: when.names,
+    groupOf(event) {
+      if (readers.length === 0) return { key: '', group: null };
+      const values = readers.map((read) => firstValue(read, event));
+      return { key: JSON.stringify(values), group: Object.fromEntries(groupFields.map((f, i) => [f, values[i]])) };
+    },
+    distinctOf: distinctReader
+      ? (event) => {
+          const value = firstValue(distinctReader, event);
+          return value === null || value === undefined ? undefined : JSON.stringify(value);
+        }
+      : undefined,
+    windowMs,
+    lookbackMs: kind === 'spike' ? 2 * windowMs : windowMs,
+    // Without an explicit period an aggregate rule alerts once per window, so a check run
+    // every minute does not report the same burst five times.
+    suppressMs: rule.suppress ?? (kind === 'event' ? 0 : windowMs),
+    fires: firesFor(rule),
+  };
+}
+
+function firesFor(rule: LoadedRule): (current: number, previous: number) => boolean {
+  const { count, spike, distinct } = rule;
+  if (spike?.increase !== undefined) {
+    const inc = spike.increase;
+    return (cur, prev) => cur >= spike.minCount && (prev === 0 || (cur - prev) / prev > inc);
+  }
+  if (spike?.decrease !== undefined) {
+    const dec = spike.decrease;
+    return (cur, prev) => prev >= spike.minCount && (prev - cur) / prev > dec;
+  }
+  if (distinct) return (cur) => cur >= distinct.gte;
+  if (count?.gt !== undefined) return (cur) => cur > count.gt!;
+  const gte = count?.gte ?? 1;
+  return (cur) => cur >= gte;
+}
+
+/**
+ * Compiles enabled rules once. Rules whose `when` pins `name` to exact values are indexed by
+ * name, and each name's candidate list is merged with the unindexed rules up front, so an
+ * event costs one map lookup however many name-pinned rules there are.
+ */
+export function compileRules(rules: LoadedRule[]): RuleSet {
+  const compiled = rules.filter((r) => r.enabled).map((r, i) => compileRule(r, i));
+  const unindexed: CompiledRule[] = [];
+  const byName = new Map<string, CompiledRule[]>();
+  for (const rule of compiled) {
+    const names = rule.names;
+    if (!names) unindexed.push(rule);
+    else for (const name of new Set(names)) byName.set(name, [...(byName.get(name) ?? []), rule]);
+  }
+  const merged = new Map<string, CompiledRule[]>();
+  for (const [name, list] of byName) merged.set(name, [...list, ...unindexed].sort((a, b) => a.index - b.index));
+  return {
+    rules: compiled,
+    byId: new Map(compiled.map((r) => [r.rule.id, r])),
+    lookbackMs: Math.max(0, ...compiled.map((r) => r.lookbackMs)),
+    candidates: (name) => merged.get(name) ?? unindexed,
+  };
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { ruleOverrideSchema, ruleSchema, type RuleOverride, type RuleSpec } from './schema.js';
+import { BUILTIN_PACKS, BUILTIN_RULES } from './builtin/index.js';
+
+/** One entry of the config's `rules:` list, after validation. */
+export type RulesConfigItem =
+  | { kind: 'file'; file: string }
+  | { kind: 'builtin'; builtin: string }
+  | { kind: 'inline'; rule: RuleSpec }
+  | { kind: 'override'; override: RuleOverride };
+
+const fileItem = z.strictObject({ file: z.string().min(1) });
+const builtinItem = z.strictObject({
+  builtin: z.string().refine((name) => name in BUILTIN_PACKS || name in BUILTIN_RULES, {
+    error: (issue) =>
+      `unknown built-in ${JSON.stringify(issue.input)} (packs: ${Object.keys(BUILTIN_PACKS).join(', ')}; rules: ${Object.keys(BUILTIN_RULES).join(', ')})`,
+  }),
+});
+
+function forward(result: z.ZodSafeParseResult<unknown>, ctx: z.RefinementCtx): void {
+  if (result.success) return;
+  for (const issue of result.error.issues) {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+    for (const key of keys) {
+      const message = key === undefined ? issue.message : `unknown key "${key}"`;
+      ctx.addIssue({ code: 'custom', message, path: key === undefined ? issue.path : [...issue.path, key] });
+    }
+  }
+}
+
+/**
+ * Told apart by their keys rather than a zod union, so an error names the real problem
+ * (`when.sourceIp.cidr: invalid CIDR`) instead of "no union member matched".
+ */
+const rulesConfigItemSchema = z.unknown().transform((item, ctx): RulesConfigItem => {
+  const obj = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : undefined;
+  if (!obj) {
+    ctx.addIssue({ code: 'custom', message: 'expected a rule, { file: <glob> } or { builtin: <name> }' });
+    return z.NEVER;
+  }
+  const schema = 'file' in obj ? fileItem : 'builtin' in obj ? builtinItem : typeof obj.id === 'string' && obj.id in BUILTIN_RULES ? ruleOverrideSchema : ruleSchema;
+  const result = schema.safeParse(obj);
+  if (!result.success) {
+    forward(result, ctx);
+    return z.NEVER;
+  }
+  if (schema === fileItem) return { kind: 'file', file: (result.data as { file: string }).file };
+  if (schema === builtinItem) return { kind: 'builtin', builtin: (result.data as { builtin: string }).builtin };
+  if (schema === ruleOverrideSchema) return { kind: 'override', override: result.data as RuleOverride };
+  return { kind: 'inline', rule: result.data as RuleSpec };
+});
+
+export const DEFAULT_RULES_CONFIG = [{ builtin: 'recommended' }];
+
+/**
+ * The config's `rules:` key. Absent means the recommended pack; an empty list means no rules.
+ * Ids repeated within the list are errors here; ids repeated across rule files are caught
+ * by loadRules, which reads them.
+ */
+export const rulesConfigSchema = z
+  .array(rulesConfigItemSchema)
+  .superRefine((items, ctx) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const id = item.kind === 'inline' ? item.rule.id : item.kind === 'override' ? item.override.id : undefined;
+      if (id === undefined) return;
+      const first = seen.get(id);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', message: `duplicate rule id "${id}" (first at rules[${first}])`, path: [i, 'id'] });
+      else seen.set(id, i);
+    });
+  })
+  .prefault(DEFAULT_RULES_CONFIG);
+
+export type RulesConfig = z.output<typeof rulesConfigSchema>;
