@@ -1,0 +1,85 @@
+import pRetry from 'p-retry';
+import pThrottle from 'p-throttle';
+import { AuditError } from '../../errors.js';
+import type { Logger } from '../../util/logger.js';
+import type { SourceStats } from '../types.js';
+import type { CredentialSource } from './credentials.js';
+import { authError, classify, sourceError } from './errors.js';
+import type { CloudAuditApi } from './slices.js';
+
+/** Backoff between attempts; tests shrink it to stay fast. */
+export interface RetryDelays {
+  minMs: number;
+  maxMs: number;
+}
+export const DEFAULT_RETRY_DELAYS: RetryDelays = { minMs: 500, maxMs: 20_000 };
+
+/** The part of the SDK client we use: the generic `request`, which takes an abort signal. */
+export interface CloudAuditClient {
+  request(action: string, req: unknown, options?: { signal?: AbortSignal }): Promise<any>;
+}
+
+export interface CallerOptions {
+  clientFor(region: string): Promise<CloudAuditClient>;
+  credentials: CredentialSource;
+  maxRequestsPerSecond: number;
+  maxAttempts: number;
+  delays: RetryDelays;
+  logger: Logger;
+}
+
+export type Call = (partition: string, region: string, action: CloudAuditApi, req: Record<string, unknown>, signal?: AbortSignal) => Promise<any>;
+
+/**
+ * One API call with everything around it: a limiter shared by every region of the source (the
+ * quota is per account), exponential backoff with jitter for transient failures, and errors
+ * turned into E_AUTH / E_SOURCE. Each attempt goes through the limiter and counts as a call.
+ */
+export function createCaller(o: CallerOptions): { call: Call; stats(): SourceStats } {
+  const stats: SourceStats = { apiCalls: 0, retries: 0 };
+  const rps = o.maxRequestsPerSecond;
+  // strict: never more than `limit` in any window, so bursts do not trip the API's own limit.
+  const throttle = pThrottle(Number.isInteger(rps) ? { limit: rps, interval: 1000, strict: true } : { limit: 1, interval: 1000 / rps, strict: true });
+  const attempt = throttle(async (region: string, action: CloudAuditApi, req: Record<string, unknown>, signal?: AbortSignal) => {
+    signal?.throwIfAborted();
+    // Resolved here, not inside the SDK, which would swallow our error into a retryable one.
+    await o.credentials.get();
+    const client = await o.clientFor(region);
+    stats.apiCalls++;
+    return client.request(action, req, { signal });
+  });
+
+  const call: Call = async (partition, region, action, req, signal) => {
+    let attempts = 0;
+    try {
+      return await pRetry(
+        () => {
+          attempts++;
+          return attempt(region, action, req, signal);
+        },
+        {
+          retries: o.maxAttempts - 1,
+          factor: 2,
+          minTimeout: o.delays.minMs,
+          maxTimeout: o.delays.maxMs,
+          randomize: true,
+          signal,
+          shouldRetry: ({ error }) => !signal?.aborted && classify(error).kind === 'retry',
+          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+            const v = classify(error);
+            if (v.kind !== 'retry' || retriesLeft === 0 || signal?.aborted) return;
+            stats.retries++;
+            o.logger.debug({ partition, action, attempt: attemptNumber, code: v.code }, 'CloudAudit call failed; retrying');
+          },
+        },
+      );
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason ?? err;
+      if (err instanceof AuditError) throw err;
+      const v = classify(err);
+      if (v.kind === 'auth') throw authError(partition, action, v, err);
+      throw sourceError(partition, action, v, attempts, err);
+    }
+  };
+  return { call, stats: () => ({ ...stats }) };
+}

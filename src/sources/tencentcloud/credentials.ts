@@ -1,0 +1,119 @@
+import { AuditError } from '../../errors.js';
+import type { TencentcloudOptions } from './options.js';
+
+export interface Credential {
+  secretId: string;
+  secretKey: string;
+  token?: string;
+}
+
+/** Where the keys came from (for logs) and how to get them now; CVM role keys rotate. */
+export interface CredentialSource {
+  origin: string;
+  get(): Promise<Credential>;
+}
+
+type Provider = { getCredential(): Promise<{ secretId?: string; secretKey?: string; token?: string }> };
+
+const METADATA_TIMEOUT_MS = 5_000;
+const PROFILE_FILES = '~/.tencentcloud/credentials or /etc/tencentcloud/credentials';
+
+function complete(c: { secretId?: string; secretKey?: string; token?: string } | undefined): Credential | null {
+  if (!c?.secretId || !c.secretKey) return null;
+  return { secretId: c.secretId, secretKey: c.secretKey, ...(c.token ? { token: c.token } : {}) };
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Credential | null {
+  return complete({ secretId: env.TENCENTCLOUD_SECRET_ID, secretKey: env.TENCENTCLOUD_SECRET_KEY, token: env.TENCENTCLOUD_SESSION_TOKEN });
+}
+
+async function fromProfile(): Promise<Credential | null> {
+  const { ProfileCredential } = await import('tencentcloud-sdk-nodejs/tencentcloud/common/credential.js');
+  return complete(await new ProfileCredential().getCredential());
+}
+
+/**
+ * CVM role keys from the metadata service, refreshed by the SDK class before they expire. The
+ * class keeps a failed lookup forever and has no timeout, so a failure drops the instance
+ * and every lookup is bounded.
+ */
+async function cvmRole(): Promise<CredentialSource> {
+  const mod: any = await import('tencentcloud-sdk-nodejs/tencentcloud/common/cvm_role_credential.js');
+  const Cvm = typeof mod.default === 'function' ? mod.default : mod.default.default;
+  let provider: Provider | null = null;
+  return {
+    origin: 'cvm-role',
+    async get() {
+      provider ??= new Cvm() as Provider;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${METADATA_TIMEOUT_MS / 1000}s`)), METADATA_TIMEOUT_MS);
+        });
+        const cred = complete(await Promise.race([provider.getCredential(), timeout]));
+        if (!cred) throw new Error('the metadata service returned no keys');
+        return cred;
+      } catch (err) {
+        provider = null;
+        throw new AuditError('E_AUTH', `credentials: cvm-role: no role keys from the CVM metadata service (${String((err as Error).message ?? err)}); is a CAM role bound to this instance?`, { cause: err });
+      }
+    },
+  };
+}
+
+const fixed = (origin: string, cred: Credential): CredentialSource => ({ origin, get: async () => cred });
+
+/**
+ * `auto` tries the environment (ctx.env, not process.env), then the profile file, then the CVM
+ * role, like the SDK's DefaultCredentialProvider but without its console.error on every miss.
+ * The choice is made once, on first use, so nothing is read before the first API call.
+ */
+export function credentialSource(setting: TencentcloudOptions['credentials'], env: NodeJS.ProcessEnv): CredentialSource {
+  if (typeof setting === 'object') return fixed('config', { ...setting });
+  if (setting === 'env') {
+    return {
+      origin: 'env',
+      async get() {
+        const cred = fromEnv(env);
+        if (!cred) throw new AuditError('E_AUTH', 'credentials: env: TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY must both be set');
+        return cred;
+      },
+    };
+  }
+  if (setting === 'profile') {
+    return {
+      origin: 'profile',
+      async get() {
+        const cred = await fromProfile();
+        if (!cred) throw new AuditError('E_AUTH', `credentials: profile: no [default] secret_id and secret_key in ${PROFILE_FILES}`);
+        return cred;
+      },
+    };
+  }
+  let chosen: Promise<CredentialSource> | undefined;
+  const choose = async (): Promise<CredentialSource> => {
+    const envCred = fromEnv(env);
+    if (envCred) return fixed('env', envCred);
+    const profileCred = await fromProfile();
+    if (profileCred) return fixed('profile', profileCred);
+    return cvmRole();
+  };
+  return {
+    origin: setting,
+    async get() {
+      chosen ??= setting === 'cvm-role' ? cvmRole() : choose();
+      try {
+        return await (await chosen).get();
+      } catch (err) {
+        if (setting === 'auto' && err instanceof AuditError) {
+          throw new AuditError(
+            'E_AUTH',
+            `credentials: none found: set TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY, write ${PROFILE_FILES}, or run on a CVM with a CAM role (${err.message})`,
+            { cause: err },
+          );
+        }
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import type { AuditEvent } from '../../events/index.js';
+import { AuditError } from '../../errors.js';
+import type { FetchOptions, Source, SourceContext, TimeRange } from '../types.js';
+import { createCaller, DEFAULT_RETRY_DELAYS, type CloudAuditClient, type RetryDelays } from './caller.js';
+import { credentialSource } from './credentials.js';
+import { normalizeTencentRecord } from './normalize.js';
+import type { TencentcloudOptions } from './options.js';
+import { listQuery } from './pages.js';
+import { splitRange } from './slices.js';
+
+/** Knobs for callers that are not part of the config file: tests make retries instant. */
+export interface TencentSourceContext extends SourceContext {
+  retryDelays?: RetryDelays;
+  /** Listings (slices × pushed-down queries) in flight per fetch; default 4. */
+  concurrency?: number;
+}
+
+export const DEFAULT_ENDPOINT = 'cloudaudit.tencentcloudapi.com';
+const PREFIX = 'tencentcloud/';
+
+function createLimit(n: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active < n) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve)); // the slot is handed over
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
+function byTime(a: AuditEvent, b: AuditEvent): number {
+  return a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export async function createTencentSource(opts: TencentcloudOptions, ctx: TencentSourceContext): Promise<Source> {
+  // Only the cloudaudit service module: the package root would load every Tencent product.
+  const { cloudaudit } = await import('tencentcloud-sdk-nodejs/tencentcloud/services/cloudaudit/index.js');
+  const credentials = credentialSource(opts.credentials, ctx.env);
+  const endpoint = opts.endpoint ? new URL(opts.endpoint) : undefined;
+  const httpProfile = {
+    reqMethod: 'POST' as const,
+    endpoint: endpoint?.host ?? DEFAULT_ENDPOINT,
+    protocol: endpoint ? `${endpoint.protocol}//` : 'https://',
+    reqTimeout: opts.timeout / 1000,
+  };
+  const clients = new Map<string, CloudAuditClient>();
+  const clientFor = async (region: string) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new cloudaudit.v20190319.Client({ credential: { getCredential: () => credentials.get() }, region, profile: { httpProfile } });
+      clients.set(region, client);
+    }
+    return client;
+  };
+  const caller = createCaller({
+    clientFor,
+    credentials,
+    maxRequestsPerSecond: opts.maxRequestsPerSecond,
+    maxAttempts: opts.maxAttempts,
+    delays: ctx.retryDelays ?? DEFAULT_RETRY_DELAYS,
+    logger: ctx.logger,
+  });
+  const concurrency = Math.max(1, ctx.concurrency ?? 4);
+  const partitions = opts.regions.map((r) => PREFIX + r);
+  const closing = new AbortController();
+  ctx.logger.debug({ regions: opts.regions, api: opts.api, endpoint: `${httpProfile.protocol}${httpProfile.endpoint}`, credentials: credentials.origin }, 'CloudAudit source ready');
+
+  // LookUpEvents documents no OR between conditions, so each name is its own listing;
+  // DescribeEvents documents that several EventName values are OR-ed, so one listing takes all.
+  const names = opts.eventNames;
+  const queriesPerSlice: (string[] | undefined)[] = !names?.length ? [undefined] : opts.api === 'DescribeEvents' ? [names] : names.map((n) => [n]);
+
+  async function* fetch(partition: string, range: TimeRange, options: FetchOptions = {}): AsyncGenerator<AuditEvent> {
+    if (!partitions.includes(partition)) {
+      throw new AuditError('E_SOURCE', `${partition}: not a partition of this source (${partitions.join(', ')})`);
+    }
+    const region = partition.slice(PREFIX.length);
+    const stop = new AbortController();
+    const signal = AbortSignal.any([stop.signal, closing.signal, ...(options.signal ? [options.signal] : [])]);
+    const limit = createLimit(concurrency);
+    let pages = 0;
+    let received = 0;
+    const onPage = (records: unknown[]) => {
+      pages++;
+      received += records.length;
+      options.onProgress?.({ partition, pages, events: received });
+    };
+    const jobs = splitRange(range, opts.api, concurrency).map((slice) => {
+      const records: unknown[] = [];
+      const job = Promise.all(
+        queriesPerSlice.map((eventNames) =>
+          limit(() =>
+            listQuery(caller.call, { partition, region, api: opts.api, slice, eventNames }, {
+              logger: ctx.logger,
+              signal,
+              onPage: (page) => {
+                records.push(...page);
+                onPage(page);
+              },
+            }),
+          ),
+        ),
+      ).then(() => records);
+      job.catch(() => {}); // surfaced when its turn comes; a later slice must not crash the process first
+      return job;
+    });
+
+    const seen = new Set<string>();
+    const warn = (msg: string) => ctx.logger.warn({ partition }, msg);
+    try {
+      // Slices tile the range oldest first, so yielding each sorted slice in turn yields the whole range in time order.
+      for (const job of jobs) {
+        const events: AuditEvent[] = [];
+        for (const record of await job) {
+          try {
+            const e = normalizeTencentRecord(record, { region, warn });
+            if (!seen.has(e.id)) {
+              seen.add(e.id);
+              events.push(e);
+            }
+          } catch (err) {
+            warn(`skipped a CloudAudit record: ${(err as Error).message}`);
+          }
+        }
+        yield* events.sort(byTime);
+      }
+    } finally {
+      stop.abort();
+    }
+  }
+
+  return {
+    partitions: () => [...partitions],
+    fetch,
+    stats: caller.stats,
+    async close() {
+      closing.abort();
+    },
+  };
+}
