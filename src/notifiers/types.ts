@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Alert } from '../rules/types.js';
+import type { Alert, Severity } from '../rules/types.js';
+import type { RetryPolicy } from './retry.js';
 import type { Logger } from '../util/logger.js';
 import type { Clock } from '../util/clock.js';
 
@@ -9,6 +10,8 @@ export interface DeliveryResult {
   ok: boolean;
   /** Why it failed, already free of secrets. */
   error?: string;
+  /** Set when the alert was not sent on its own but counted in a run's digest message. */
+  viaDigest?: boolean;
 }
 
 export interface Notifier {
@@ -16,6 +19,10 @@ export interface Notifier {
   readonly type: string;
   send(alerts: Alert[], signal?: AbortSignal): Promise<DeliveryResult[]>;
   close?(): Promise<void>;
+  /** Alerts below this severity are not sent here (set by createNotifiers from the config). */
+  readonly minSeverity?: Severity;
+  /** Most messages one run sends here; past it the rest go into one digest. Undefined: unlimited. */
+  readonly maxPerRun?: number;
 }
 
 export interface NotifierContext {
@@ -24,6 +31,8 @@ export interface NotifierContext {
   now: Clock;
   /** Where `stdout` notifiers write; a parameter so tests can capture it. */
   stdout: NodeJS.WritableStream;
+  /** Retry tuning; tests inject `sleep` so backoff and Retry-After are checked without waiting. */
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface NotifierPlugin<O extends z.ZodTypeAny = z.ZodTypeAny> {
@@ -31,6 +40,8 @@ export interface NotifierPlugin<O extends z.ZodTypeAny = z.ZodTypeAny> {
   /** Options specific to this type; the common ones (name, type, minSeverity) are added by the registry. */
   options: O;
   create(name: string, options: z.output<O>, ctx: NotifierContext): Notifier;
+  /** The `maxPerRun` used when the config gives none (chat robots: 10); undefined means unlimited. */
+  defaultMaxPerRun?(options: z.output<O>): number | undefined;
 }
 
 export function defineNotifier<O extends z.ZodTypeAny>(plugin: NotifierPlugin<O>): NotifierPlugin<O> {

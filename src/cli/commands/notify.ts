@@ -1,0 +1,79 @@
+import { AuditError } from '../../errors.js';
+import type { Alert } from '../../rules/types.js';
+import type { Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/logger.js';
+import { createNotifiers, closeNotifiers, type NotifierConfig, type RetryPolicy } from '../../notifiers/index.js';
+
+export const TEST_TITLE = '[TEST] cloudaudit-watch test alert';
+
+/** A sample alert that cannot be mistaken for a real one: every visible field says TEST. */
+export function sampleAlert(now: Date, notifier: string): Alert {
+  const time = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const id = `test-${now.getTime().toString(36)}`;
+  return {
+    id,
+    time,
+    rule: { id: 'cloudaudit-watch.test', title: TEST_TITLE, severity: 'info' },
+    summary: `${TEST_TITLE}: notifier "${notifier}" works, nothing happened in your account`,
+    event: {
+      id,
+      time,
+      provider: 'tencentcloud',
+      account: null,
+      region: null,
+      name: 'NotifierTest',
+      type: 'Test',
+      service: 'cloudaudit-watch',
+      readOnly: true,
+      actor: { type: 'Test', id: null, name: 'cloudaudit-watch', accessKeyId: null },
+      sourceIp: null,
+      userAgent: 'cloudaudit-watch notify test',
+      error: null,
+      sensitive: false,
+      resources: [],
+      requestId: null,
+      raw: { test: true },
+    },
+    count: 1,
+    group: null,
+    window: null,
+  };
+}
+
+export interface NotifyTestIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  now: Clock;
+}
+
+/**
+ * `audit notify test <name>`: sends one sample alert through that notifier alone, ignoring its
+ * minSeverity (a test must reach the channel). Prints `delivered` or the reason; 0 or 1.
+ */
+export async function notifyTest(
+  configs: readonly NotifierConfig[],
+  name: string,
+  io: NotifyTestIO,
+  logger: Logger,
+  options: { retry?: Partial<RetryPolicy>; signal?: AbortSignal } = {},
+): Promise<number> {
+  const config = configs.find((c) => c.name === name);
+  if (!config) {
+    const names = configs.map((c) => c.name);
+    throw new AuditError('E_USAGE', `unknown notifier "${name}" (configured: ${names.length ? names.join(', ') : 'none'})`);
+  }
+  const [notifier] = createNotifiers([config], { logger, env: io.env, now: io.now, stdout: io.stdout, retry: options.retry });
+  try {
+    const alert = sampleAlert(io.now(), name);
+    const [result] = await notifier.send([alert], options.signal);
+    if (result?.ok) {
+      io.stdout.write('delivered\n');
+      return 0;
+    }
+    io.stderr.write(`failed: ${name} (${config.type}): ${result?.error ?? 'no result'}\n`);
+    return 1;
+  } finally {
+    await closeNotifiers([notifier]);
+  }
+}

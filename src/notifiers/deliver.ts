@@ -1,0 +1,87 @@
+import { severityRank, type Alert } from '../rules/types.js';
+import type { Logger } from '../util/logger.js';
+import { makeDigest, planMessages } from './digest.js';
+import type { NotifierConfig } from './config.js';
+import { notifierPlugins } from './registry.js';
+import type { DeliveryResult, Notifier, NotifierContext, NotifierPlugin } from './types.js';
+
+/** Builds the configured notifiers, with their minSeverity and maxPerRun (the type's default when unset). */
+export function createNotifiers(configs: readonly NotifierConfig[], ctx: NotifierContext): Notifier[] {
+  return configs.map((config) => {
+    const { name, type, minSeverity, maxPerRun, ...options } = config;
+    const plugin = notifierPlugins[type] as unknown as NotifierPlugin;
+    const made = plugin.create(name, options, ctx);
+    return {
+      name: made.name,
+      type: made.type,
+      send: made.send.bind(made),
+      close: made.close?.bind(made),
+      minSeverity,
+      maxPerRun: maxPerRun ?? plugin.defaultMaxPerRun?.(options),
+    };
+  });
+}
+
+/** alert id → notifier name → outcome. An alert no notifier took has an empty inner map. */
+export type DeliveryReport = Map<string, Map<string, DeliveryResult>>;
+
+export interface DeliverOptions {
+  /** The rule's `notify:` list for an alert; undefined means every notifier. */
+  routes?: (alert: Alert) => readonly string[] | undefined;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+function wants(notifier: Notifier, alert: Alert, routes: DeliverOptions['routes']): boolean {
+  const names = routes?.(alert);
+  if (names && !names.includes(notifier.name)) return false;
+  return !notifier.minSeverity || severityRank(alert.rule.severity) >= severityRank(notifier.minSeverity);
+}
+
+/**
+ * Sends each alert to the notifiers its rule routes it to. Notifiers run side by side and one
+ * failing (or throwing) never stops another. Past a notifier's maxPerRun the remaining alerts
+ * go into one digest; they count as delivered when the digest is.
+ */
+export async function deliver(alerts: readonly Alert[], notifiers: readonly Notifier[], options: DeliverOptions = {}): Promise<DeliveryReport> {
+  const report: DeliveryReport = new Map(alerts.map((a) => [a.id, new Map()]));
+  const known = new Set(notifiers.map((n) => n.name));
+  const unknown = new Set(alerts.flatMap((a) => options.routes?.(a) ?? []).filter((n) => !known.has(n)));
+  if (unknown.size) options.logger?.warn({ notifiers: [...unknown] }, 'alerts routed to notifiers that are not configured');
+
+  await Promise.all(
+    notifiers.map(async (notifier) => {
+      const mine = alerts.filter((a) => wants(notifier, a, options.routes));
+      if (mine.length === 0) return;
+      const { single, covered } = planMessages(mine, notifier.maxPerRun);
+      const digest = covered.length ? makeDigest(covered) : undefined;
+      const batch = digest ? [...single, digest] : single;
+      let results: DeliveryResult[];
+      try {
+        results = await notifier.send(batch, options.signal);
+      } catch (err) {
+        const error = `notifier failed: ${err instanceof Error ? err.message : String(err)}`;
+        results = batch.map((a) => ({ alertId: a.id, ok: false, error }));
+      }
+      const byId = new Map(results.map((r) => [r.alertId, r]));
+      const missing = (id: string): DeliveryResult => ({ alertId: id, ok: false, error: 'no result from notifier' });
+      for (const a of single) report.get(a.id)!.set(notifier.name, byId.get(a.id) ?? missing(a.id));
+      if (digest) {
+        const d = byId.get(digest.id) ?? missing(digest.id);
+        for (const a of covered) report.get(a.id)!.set(notifier.name, { alertId: a.id, ok: d.ok, error: d.error, viaDigest: true });
+      }
+      const failed = [...single, ...covered].filter((a) => !report.get(a.id)!.get(notifier.name)!.ok);
+      const summary = { notifier: notifier.name, sent: single.length, digested: covered.length, failed: failed.length };
+      if (failed.length) {
+        const errors = [...new Set(failed.map((a) => report.get(a.id)!.get(notifier.name)!.error))].slice(0, 3);
+        options.logger?.warn({ ...summary, errors }, 'some alerts were not delivered');
+      } else options.logger?.info(summary, 'alerts delivered');
+    }),
+  );
+  return report;
+}
+
+/** Closes every notifier that holds resources; errors are ignored (the run is over anyway). */
+export async function closeNotifiers(notifiers: readonly Notifier[]): Promise<void> {
+  await Promise.all(notifiers.map((n) => n.close?.().catch(() => {})));
+}

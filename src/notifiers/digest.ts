@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { severityRank, type Alert } from '../rules/types.js';
+
+/** The rule id of the one summary message a burst collapses into. */
+export const DIGEST_RULE_ID = 'cloudaudit-watch.digest';
+
+export function isDigest(alert: Alert): boolean {
+  return alert.rule.id === DIGEST_RULE_ID;
+}
+
+/** Rule id → how many of the covered alerts it raised, most frequent first. */
+export function countByRule(alerts: Alert[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const a of alerts) counts.set(a.rule.id, (counts.get(a.rule.id) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/**
+ * One alert standing for many: "and 180 more: 150 resource-deletion, 30 root-login". It is an
+ * ordinary Alert so every notifier (stdout, webhooks, exec/SMS) can send it unchanged; the
+ * formatters recognise it by its rule id. Severity and event are those of the most severe
+ * covered alert.
+ */
+export function makeDigest(covered: Alert[]): Alert {
+  if (covered.length === 0) throw new Error('makeDigest: nothing to cover');
+  const worst = covered.reduce((a, b) => (severityRank(b.rule.severity) > severityRank(a.rule.severity) ? b : a));
+  const byRule = countByRule(covered);
+  const summary = `and ${covered.length} more: ${byRule.map(([rule, n]) => `${n} ${rule}`).join(', ')}`;
+  const ids = covered.map((a) => a.id).sort();
+  const times = covered.map((a) => a.time).sort();
+  return {
+    id: `digest-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16)}`,
+    time: times[times.length - 1],
+    rule: { id: DIGEST_RULE_ID, title: `${covered.length} more alerts`, severity: worst.rule.severity },
+    summary,
+    event: worst.event,
+    count: covered.length,
+    group: { byRule: Object.fromEntries(byRule) },
+    window: { start: times[0], end: times[times.length - 1] },
+  };
+}
+
+/**
+ * Most severe first (stable otherwise), so a burst never hides a critical alert in the digest.
+ * With more alerts than `maxPerRun`, the first `maxPerRun - 1` go alone and the rest in one digest.
+ */
+export function planMessages(alerts: Alert[], maxPerRun: number | undefined): { single: Alert[]; covered: Alert[] } {
+  if (maxPerRun === undefined || alerts.length <= maxPerRun) return { single: alerts, covered: [] };
+  const ordered = alerts
+    .map((a, i) => [a, i] as const)
+    .sort((x, y) => severityRank(y[0].rule.severity) - severityRank(x[0].rule.severity) || x[1] - y[1])
+    .map(([a]) => a);
+  const keep = Math.max(0, maxPerRun - 1);
+  return { single: ordered.slice(0, keep), covered: ordered.slice(keep) };
+}

@@ -1,0 +1,76 @@
+/**
+ * Text helpers for chat messages. Event text comes from whoever called the cloud API, so every
+ * value is made single-line and stripped of the characters that start markup (links, HTML,
+ * mentions, table cells) before it goes into a message.
+ */
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const ELLIPSIS = '…';
+
+/** Control characters (newlines included) become spaces; runs of whitespace collapse. */
+export function oneLine(value: unknown): string {
+  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** At most `max` user-perceived characters, never splitting one (emoji sequences included). */
+export function truncateChars(text: string, max: number): string {
+  let out = '';
+  let count = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    if (count === max) return trimEnd(out, 1) + ELLIPSIS;
+    out += segment;
+    count++;
+  }
+  return out;
+}
+
+function trimEnd(text: string, graphemes: number): string {
+  const parts = [...segmenter.segment(text)].map((s) => s.segment);
+  return parts.slice(0, Math.max(0, parts.length - graphemes)).join('');
+}
+
+/**
+ * At most `maxBytes` of UTF-8, cut between characters (never inside a multi-byte sequence or a
+ * grapheme), ending with `marker` when anything was dropped.
+ */
+export function truncateBytes(text: string, maxBytes: number, marker = `\n${ELLIPSIS}`): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  const budget = maxBytes - Buffer.byteLength(marker);
+  let out = '';
+  let used = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    const size = Buffer.byteLength(segment);
+    if (used + size > budget) break;
+    out += segment;
+    used += size;
+  }
+  return out + marker;
+}
+
+/**
+ * For DingTalk, WeCom and Feishu markdown: no links or images (`](`), no HTML, `<font>` or
+ * `<@user>` / `<at>` mentions (`< >`), no table cells (`|`), no code spans. Full-width forms
+ * keep the text readable.
+ */
+export function mdValue(value: unknown, max = 200): string {
+  const safe = oneLine(value)
+    .replace(/</g, '＜')
+    .replace(/>/g, '＞')
+    // `[text](url)` and `[text][ref]` need `]` just before `(` (spaces allowed) or `[`: break only that,
+    // so ordinary brackets like `[TEST]` stay readable.
+    .replace(/\](?=\s*\(|\[)/g, '］')
+    .replace(/\|/g, '｜')
+    .replace(/`/g, "'");
+  return truncateChars(safe, max);
+}
+
+/** `[HIGH] Resource deleted`: our severity tag, then the rule title made safe. */
+export function mdTitle(view: { severity: string; ruleTitle: string }, max = 120): string {
+  return `[${view.severity}] ${mdValue(view.ruleTitle, max)}`;
+}
+
+/** Slack's documented escaping for mrkdwn: `&`, `<` and `>` (which would start links and mentions). */
+export function slackValue(value: unknown, max = 200): string {
+  const text = truncateChars(oneLine(value), max);
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { durationSchema } from '../../util/duration.js';
+import { defineNotifier, type DeliveryResult, type Notifier } from '../types.js';
+import { retryPolicy, withRetry } from '../retry.js';
+import { safeUrl, scrubber } from '../redact.js';
+import { post, judge } from './http.js';
+import type { WebhookFormat } from './format.js';
+import { dingtalkFormat } from './dingtalk.js';
+import { wecomFormat } from './wecom.js';
+import { feishuFormat } from './feishu.js';
+import { slackFormat } from './slack.js';
+import { jsonFormat } from './json.js';
+
+export const webhookFormats: Record<string, WebhookFormat> = {
+  json: jsonFormat,
+  dingtalk: dingtalkFormat,
+  wecom: wecomFormat,
+  feishu: feishuFormat,
+  slack: slackFormat,
+};
+const FORMAT_NAMES = ['json', 'dingtalk', 'wecom', 'feishu', 'slack'] as const;
+
+const urlSchema = z.string().refine(
+  (value) => {
+    try {
+      const u = new URL(value);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'invalid URL' },
+);
+
+export const webhookOptions = z
+  .strictObject({
+    format: z.enum(FORMAT_NAMES).default('json'),
+    url: urlSchema,
+    /** Signing secret (DingTalk "加签", Feishu "签名校验"). */
+    secret: z.string().min(1).optional(),
+    timeout: durationSchema.default(10_000),
+    /** Extra request headers, json format only (chat robots need none). */
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.secret !== undefined && !webhookFormats[o.format].signs) {
+      ctx.addIssue({ code: 'custom', path: ['secret'], message: `format ${o.format} has no signing (only dingtalk and feishu)` });
+    }
+    if (o.headers !== undefined && o.format !== 'json') {
+      ctx.addIssue({ code: 'custom', path: ['headers'], message: `headers are for format json only, not ${o.format}` });
+    }
+  });
+
+export type WebhookOptions = z.output<typeof webhookOptions>;
+
+export const webhookNotifier = defineNotifier({
+  type: 'webhook',
+  options: webhookOptions,
+  defaultMaxPerRun: (o) => (webhookFormats[o.format].chat ? 10 : undefined),
+  create(name, options, ctx): Notifier {
+    const format = webhookFormats[options.format];
+    const policy = retryPolicy(ctx.retry);
+    const scrub = scrubber(options.url, options.secret, ...Object.values(options.headers ?? {}));
+    const log = ctx.logger.child({ notifier: name, format: options.format, url: safeUrl(options.url) });
+
+    async function sendOne(alert: Parameters<Notifier['send']>[0][number], signal?: AbortSignal): Promise<DeliveryResult> {
+      try {
+        await withRetry(
+          async () => {
+            const now = ctx.now();
+            const req = format.request(options.url, alert, { now, secret: options.secret, headers: options.headers });
+            judge(await post(req, options.timeout, signal), format.verdict, now);
+          },
+          policy,
+          {
+            signal,
+            onRetry: (err, attempt, delayMs) =>
+              log.warn({ alertId: alert.id, attempt, delayMs, error: scrub(err.message) }, 'webhook delivery failed, retrying'),
+          },
+        );
+        log.debug({ alertId: alert.id }, 'webhook delivered');
+        return { alertId: alert.id, ok: true };
+      } catch (err) {
+        return { alertId: alert.id, ok: false, error: scrub(err instanceof Error ? err.message : String(err)) };
+      }
+    }
+
+    return {
+      name,
+      type: 'webhook',
+      // One at a time: chat robots count messages per minute, and order matters to readers.
+      async send(alerts, signal) {
+        const results: DeliveryResult[] = [];
+        for (const alert of alerts) results.push(await sendOne(alert, signal));
+        return results;
+      },
+    };
+  },
+});
