@@ -10,8 +10,12 @@ export interface CheckOptions {
   since?: Date;
   until?: Date;
   input?: string;
-  /** Overrides `lateness` from the source config (recorded input has none). */
   latenessMs: number;
+  /**
+   * Replaying a recorded file: its events are old, so no checkpoint range applies (only an
+   * explicit --since/--until filters) and windows end at --until or the latest event seen.
+   */
+  replay?: boolean;
 }
 
 export interface EvaluateResult {
@@ -41,7 +45,7 @@ export interface EvaluateDeps {
 export async function evaluate(deps: EvaluateDeps, opts: CheckOptions): Promise<EvaluateResult> {
   const { logger, state, rules } = deps;
   const until = opts.until ?? deps.now();
-  const engine = rules.engine(until, state.suppression);
+  const engine = rules.engine(opts.replay ? opts.until : until, state.suppression);
   const result: EvaluateResult = { fetched: 0, fresh: 0, alerts: [], apiCalls: 0, failedPartitions: [] };
   const seenThisRun = new Set<string>();
 
@@ -67,7 +71,7 @@ export async function evaluate(deps: EvaluateDeps, opts: CheckOptions): Promise<
         // Already-evaluated events still count in windows; only new ones can raise per-event alerts.
         result.alerts.push(...engine.push(event, fresh));
       }
-      state.setCheckpoint(partition, until);
+      if (!opts.replay) state.setCheckpoint(partition, until);
     } catch (err) {
       result.failedPartitions.push(partition);
       logger.error({ partition, err: errorText(err) }, 'source failed; its checkpoint stays, the next run covers the gap');

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { tencentcloudOptions } from '../sources/tencentcloud/options.js';
-// TODO(wiring): replace with the rule and notifier registries' schemas.
-const rulesConfigSchema = z.array(z.unknown());
-const notifiersConfigSchema = z.array(z.unknown());
+import { rulesConfigSchema } from '../rules/config.js';
+import { notifiersConfigSchema } from '../notifiers/config.js';
 
 /** Only one provider today; an object without `provider` means Tencent Cloud. */
 const sourceSchema = z.preprocess(
@@ -11,15 +10,17 @@ const sourceSchema = z.preprocess(
 );
 
 const stateSchema = z.strictObject({
-  /** Default: $XDG_STATE_HOME/audit-watch/<one directory per config>. */
+  /** Default $XDG_STATE_HOME/audit-watch; either way one subdirectory per config file is used below it. */
   dir: z.string().min(1).optional(),
 });
 
 /** The whole config file. The single source of truth: validation, types and `audit config schema`. */
 export const configSchema = z.strictObject({
   source: sourceSchema.default({ provider: 'tencentcloud' } as never),
-  rules: rulesConfigSchema.default([{ builtin: 'recommended' }] as never),
-  notifiers: notifiersConfigSchema.default([{ name: 'console', type: 'stdout', format: 'text' }] as never),
+  /** Absent: the recommended pack. An empty list is valid: nothing alerts. */
+  rules: rulesConfigSchema,
+  /** Absent: one text stdout notifier named `console`. */
+  notifiers: notifiersConfigSchema,
   state: stateSchema.default({}),
 });
 
