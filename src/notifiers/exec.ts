@@ -53,6 +53,7 @@ export function runCommand(argv: string[], input: string, env: NodeJS.ProcessEnv
     let stderr = '';
     let why: string | undefined;
     let settled = false;
+    let grace: NodeJS.Timeout | undefined;
     const child = spawn(argv[0], argv.slice(1), { shell: false, detached: true, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const killGroup = () => {
       try {
@@ -65,6 +66,7 @@ export function runCommand(argv: string[], input: string, env: NodeJS.ProcessEnv
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(grace);
       signal?.removeEventListener('abort', onAbort);
       child.stdout?.destroy();
       child.stderr?.destroy();
@@ -94,7 +96,7 @@ export function runCommand(argv: string[], input: string, env: NodeJS.ProcessEnv
     child.on('exit', (code, sig) => {
       clearTimeout(timer);
       exit = why ?? (sig ? `killed by ${sig}` : code !== 0 ? `exit code ${code}` : undefined);
-      setTimeout(() => finish(exit === undefined ? undefined : exit + tail(stderr)), PIPE_GRACE_MS).unref();
+      grace = setTimeout(() => finish(exit === undefined ? undefined : exit + tail(stderr)), PIPE_GRACE_MS);
     });
     child.on('close', () => finish(exit === undefined ? undefined : exit + tail(stderr)));
   });

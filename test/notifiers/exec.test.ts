@@ -101,6 +101,18 @@ describe('exec notifier', () => {
     expect(await waitUntil(() => !alive(child) && !alive(grandchild))).toBe(true);
   });
 
+  it('does not hang when the program exits but something it left behind holds its output open', async () => {
+    const pidFile = join(dir, 'pids.json');
+    const { notifier } = build({ type: 'exec', command: [process.execPath, fixture('orphan.mjs')] }, { env: { ...process.env, PID_FILE: pidFile } });
+    try {
+      const [result] = await notifier.send([makeAlert()]);
+      expect(result).toEqual({ alertId: 'a1', ok: true });
+    } finally {
+      const { helper } = JSON.parse(readFileSync(pidFile, 'utf8'));
+      process.kill(helper, 'SIGKILL');
+    }
+  });
+
   it('reports a missing program', async () => {
     const { notifier } = build({ type: 'exec', command: ['/nonexistent/cagent_tools', 'alarm', '{{summary}}'] });
     const [result] = await notifier.send([makeAlert()]);
