@@ -12,7 +12,7 @@ export function fingerprint(...parts: string[]): string {
 /** Event text is attacker-controlled: no control characters, bounded length. */
 export function clean(text: string, max = 120): string {
   // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  const flat = text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -42,8 +42,15 @@ export interface SummaryRule {
   distinct?: { field: string };
 }
 
-/** A template wins, then a built-in's code, then title plus a short description. */
+/**
+ * A template wins, then a built-in's code, then title plus a short description. Always one
+ * line: rendered values come from the event and may carry newlines or control characters.
+ */
 export function summarize(rule: SummaryRule, alert: Alert, previous?: number): string {
+  return clean(rawSummary(rule, alert, previous), 1000);
+}
+
+function rawSummary(rule: SummaryRule, alert: Alert, previous?: number): string {
   if (rule.summary) return renderTemplate(rule.summary, [alert, alert.event]);
   if (rule.summarize) return rule.summarize(alert);
   if (!alert.window) return `${rule.title}: ${describeEvent(alert.event)}`;
