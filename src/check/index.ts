@@ -96,8 +96,11 @@ export async function runCheck(env: CheckEnv, req: CheckRequest): Promise<{ code
     let pending = 0;
     if (store && !req.dryRun) {
       for (const alert of alerts) store.outbox.add(alert, targetsFor(alert, notifiers, rules.routes));
-      const horizon = env.now().getTime() - latenessMs - rules.lookbackMs - 60 * 60_000;
-      store.prune(new Date(horizon), new Date(env.now().getTime() - maxSuppressMs(prepared.enabled) - 60 * 60_000));
+      // Keep what a later run over the same range could fetch again: measured back from the end of
+      // this run's range, not from now, so re-checking an old range (or a replay) stays deduplicated.
+      const end = Math.min(env.now().getTime(), Number.isFinite(result.endMs) ? result.endMs : env.now().getTime());
+      const margin = 60 * 60_000;
+      store.prune(new Date(end - latenessMs - rules.lookbackMs - margin), new Date(end - maxSuppressMs(prepared.enabled) - margin));
       await store.save();
     }
     if (stdoutPrinter && alerts.length) await stdoutPrinter.send(alerts);

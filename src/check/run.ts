@@ -24,6 +24,8 @@ export interface EvaluateResult {
   alerts: Alert[];
   apiCalls: number;
   failedPartitions: string[];
+  /** The time the run's evaluation ended at: --until/now, or the latest event of a replay. */
+  endMs: number;
   /** The first source failure, for the one-line message and the exit code. */
   error?: unknown;
 }
@@ -46,7 +48,7 @@ export async function evaluate(deps: EvaluateDeps, opts: CheckOptions): Promise<
   const { logger, state, rules } = deps;
   const until = opts.until ?? deps.now();
   const engine = rules.engine(opts.replay ? opts.until : until, state.suppression);
-  const result: EvaluateResult = { fetched: 0, fresh: 0, alerts: [], apiCalls: 0, failedPartitions: [] };
+  const result: EvaluateResult = { fetched: 0, fresh: 0, alerts: [], apiCalls: 0, failedPartitions: [], endMs: opts.replay && !opts.until ? -Infinity : until.getTime() };
   const seenThisRun = new Set<string>();
 
   for (const partition of deps.source.partitions()) {
@@ -63,6 +65,7 @@ export async function evaluate(deps: EvaluateDeps, opts: CheckOptions): Promise<
         if (seenThisRun.has(event.id)) continue; // overlapping slices or pages may repeat an event
         seenThisRun.add(event.id);
         result.fetched++;
+        if (opts.replay && !opts.until) result.endMs = Math.max(result.endMs, Date.parse(event.time) || -Infinity);
         const fresh = !state.hasSeen(event.id);
         if (fresh) {
           result.fresh++;

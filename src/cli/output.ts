@@ -24,7 +24,12 @@ export function lineWriter(stream: NodeJS.WritableStream): LineWriter {
     if (closed || !buf) return;
     const chunk = buf;
     buf = '';
-    if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+    if (!stream.write(chunk)) {
+      // once() rejects when 'error' fires; a closed pipe is already recorded by the listener above.
+      await Promise.race([once(stream, 'drain'), once(stream, 'close')]).catch(() => {
+        closed = true;
+      });
+    }
   };
   return {
     get closed() {

@@ -6,6 +6,9 @@ import { createContext, type CommandContext } from './context.js';
 import { reportError } from './report.js';
 import { registerEventsCommand } from './commands/events.cli.js';
 import { registerConfigCommands } from './commands/config.cli.js';
+import { registerCheckCommands } from './commands/check.cli.js';
+import { registerRulesCommands } from './commands/rules.cli.js';
+import { registerNotifyCommands } from './commands/notify.cli.js';
 
 export type Action = (ctx: CommandContext, opts: any, args: string[]) => Promise<number>;
 
@@ -48,6 +51,9 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage or config error, 3 alerts with --fa
 Docs: README.md (config reference, crontab and systemd set-up).`,
     );
   registerEventsCommand(program, io, setExit);
+  registerCheckCommands(program, io, setExit);
+  registerRulesCommands(program, io, setExit);
+  registerNotifyCommands(program, io, setExit);
   registerConfigCommands(program, io, setExit);
   return program;
 }

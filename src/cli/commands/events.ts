@@ -36,11 +36,14 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
     for await (const event of stream.events) all.push(event);
     all.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
     await out.line(formatEventHeader());
-    for (const event of all) await out.line(formatEventLine(event));
+    for (const event of all) {
+      await out.line(formatEventLine(event));
+      if (out.closed) break;
+    }
     count = all.length;
   }
   await out.flush();
   stream.done();
-  logger.info({ events: count, apiCalls: stream.stats().apiCalls, ms: Date.now() - started }, 'events listed');
+  logger.debug({ events: count, apiCalls: stream.stats().apiCalls, ms: Date.now() - started }, 'events listed');
   return 0;
 }

@@ -1,0 +1,71 @@
+import type { Logger } from '../util/logger.js';
+
+export interface WatchDeps {
+  schedule: string;
+  logger: Logger;
+  /** One check; resolves to its exit code. Errors are logged, never fatal to the watcher. */
+  runOnce(signal: AbortSignal): Promise<number>;
+  /** Resolves with the signal name when the process is asked to stop. */
+  stopRequested: Promise<string>;
+  /** How long a check in progress may take to finish after a stop request. */
+  drainTimeoutMs?: number;
+}
+
+/**
+ * `audit watch`: the same check as cron runs, on a node-cron schedule. Never two checks at once
+ * (a tick that finds one running is skipped and logged); a failing tick is logged and the next
+ * one runs; a stop request lets the running check finish, deliveries included, within a bound.
+ */
+export async function watch(deps: WatchDeps): Promise<number> {
+  const cron = (await import('node-cron')).default;
+  const { logger } = deps;
+  cron.setLogger({
+    info: (m) => logger.debug({ source: 'node-cron' }, String(m)),
+    warn: (m) => logger.debug({ source: 'node-cron' }, String(m)),
+    error: (m) => logger.warn({ source: 'node-cron' }, String(m)),
+    debug: (m) => logger.debug({ source: 'node-cron' }, String(m)),
+  });
+  const abort = new AbortController();
+  let running: Promise<void> | null = null;
+  let stopping = false;
+  let ticks = 0;
+
+  const tick = () => {
+    if (stopping) return;
+    if (running) {
+      logger.warn('the previous check is still running; skipping this tick');
+      return;
+    }
+    const n = ++ticks;
+    running = deps
+      .runOnce(abort.signal)
+      .then((code) => {
+        if (code !== 0) logger.warn({ tick: n, exitCode: code }, 'check finished with problems; the next tick retries');
+      })
+      .catch((err) => logger.error({ tick: n, err: err instanceof Error ? err.message : String(err) }, 'check failed; the next tick retries'))
+      .finally(() => {
+        running = null;
+      });
+  };
+
+  const task = cron.schedule(deps.schedule, tick, { name: 'audit-check' });
+  logger.info({ schedule: deps.schedule }, 'watching; SIGINT or SIGTERM to stop');
+  const signal = await deps.stopRequested;
+  stopping = true;
+  await task.stop();
+  await task.destroy();
+  logger.info({ signal }, running ? 'stopping after the check in progress' : 'stopping');
+  if (running) {
+    const timeout = deps.drainTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeout)));
+    if ((await Promise.race([running, late])) === 'late') {
+      logger.warn({ timeoutMs: timeout }, 'the check did not finish in time; aborting its deliveries');
+      abort.abort();
+      await running;
+    }
+    clearTimeout(timer);
+  }
+  logger.info({ ticks }, 'stopped');
+  return 0;
+}

@@ -1,0 +1,53 @@
+import { AuditError } from '../../errors.js';
+import { runCheck, type CheckRequest } from '../../check/index.js';
+import { createSource } from '../../pipeline.js';
+import { parseDuration } from '../../util/duration.js';
+import type { CommandContext } from '../context.js';
+import { parseRange } from './range.js';
+
+interface CheckFlags {
+  since?: string;
+  until?: string;
+  input?: string;
+  output?: 'text' | 'json';
+  dryRun?: boolean;
+  state?: boolean;
+  failOnMatch?: boolean;
+  lockTimeout?: string;
+}
+
+export function checkRequest(flags: CheckFlags, now: Date): CheckRequest {
+  const range = parseRange(flags.since, flags.until, now);
+  const lockTimeoutMs = parseDuration(flags.lockTimeout ?? '30s');
+  if (lockTimeoutMs === undefined) throw new AuditError('E_USAGE', `--lock-timeout: invalid duration "${flags.lockTimeout}"`);
+  return {
+    since: range.start,
+    until: range.end,
+    input: flags.input,
+    output: flags.output,
+    dryRun: Boolean(flags.dryRun),
+    noState: flags.state === false,
+    failOnMatch: Boolean(flags.failOnMatch),
+    lockTimeoutMs,
+  };
+}
+
+export async function runCheckCommand(ctx: CommandContext, flags: CheckFlags, signal?: AbortSignal): Promise<number> {
+  const req = checkRequest(flags, ctx.io.now());
+  const loaded = await ctx.config();
+  const { code } = await runCheck(
+    {
+      loaded,
+      logger: ctx.logger,
+      now: ctx.io.now,
+      env: ctx.io.env,
+      stdin: ctx.io.stdin,
+      stdout: ctx.io.stdout,
+      cwd: ctx.io.cwd,
+      openSource: () => createSource(ctx, loaded.config.source),
+      signal,
+    },
+    req,
+  );
+  return code;
+}

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import type { CliIO } from '../io.js';
+import { defineAction } from '../program.js';
+import { outputOption } from './events.cli.js';
+import { parseRange, resolveOutput } from './range.js';
+
+export function registerRulesCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const rules = program.command('rules').description('list, validate and test alert rules');
+
+  defineAction(
+    rules.command('list').description('the rules the config enables: id, severity, where it comes from, enabled'),
+    io,
+    setExit,
+    async (ctx) => {
+      const [{ rulesList }, { prepareRules }] = await Promise.all([import('./rules.js'), import('../../config/validate.js')]);
+      const prepared = await prepareRules(await ctx.config());
+      return rulesList(prepared.all, { ...ctx.io });
+    },
+  );
+
+  defineAction(
+    rules
+      .command('validate')
+      .description('check rule files: every error with file:line:column and its path in the rule')
+      .argument('[files...]', 'rule files (YAML lists of rules); default: the rule files the config uses')
+      .addHelpText('after', '\nExamples:\n  $ audit rules validate rules/*.yaml\n  $ audit rules validate            # the config and its rule files'),
+    io,
+    setExit,
+    async (ctx, _opts, files) => {
+      if (files.length) return (await import('./rules.js')).rulesValidate(files, { ...ctx.io });
+      const { prepareRules } = await import('../../config/validate.js');
+      await prepareRules(await ctx.config());
+      ctx.io.stdout.write('ok\n');
+      return 0;
+    },
+  );
+
+  defineAction(
+    rules
+      .command('test')
+      .description('run recorded events through rules; show what each rule matched and raised')
+      .argument('<rules>', 'a rule file, or builtin:<id> / builtin:recommended')
+      .requiredOption('-e, --events <file>', 'recorded events (any format --input accepts; - for stdin)')
+      .option('--expect <file>', 'YAML map of rule id to expected alert count or event ids; exit 1 on any difference')
+      .option('-u, --until <when>', 'end of the aggregate windows (default: the latest event time)')
+      .addOption(outputOption())
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ audit rules test rules/deletions.yaml --events examples/events.ndjson\n  $ audit rules test builtin:recommended --events examples/events.ndjson --expect expect.yaml',
+      ),
+    io,
+    setExit,
+    async (ctx, opts, [rulesFile]) => {
+      const [{ rulesTest }, { readRecordedEvents }] = await Promise.all([import('./rules.js'), import('../../sources/file/index.js')]);
+      const events = readRecordedEvents(opts.events, { stdin: ctx.io.stdin, warn: (m) => ctx.logger.warn(m) });
+      const until = parseRange(undefined, opts.until, ctx.io.now()).end;
+      return rulesTest(rulesFile, { events, expect: opts.expect, output: resolveOutput(opts.output, ctx.io.stdout), until }, { ...ctx.io });
+    },
+  );
+}
