@@ -48,7 +48,10 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
   const envErrors: string[] = [];
   const input = interpolateEnv(raw, env, envErrors);
   const result = configSchema.safeParse(input);
-  const issues = [...envErrors, ...(result.success ? [] : formatIssues(result.error, configSchema, input))];
+  // A missing variable leaves an empty string behind; its follow-on schema complaint is noise.
+  const envPaths = envErrors.map((e) => e.slice(0, e.indexOf(': ') + 2));
+  const schemaIssues = result.success ? [] : formatIssues(result.error, configSchema, input);
+  const issues = [...envErrors, ...schemaIssues.filter((i) => !envPaths.some((p) => i.startsWith(p)))];
   if (issues.length || !result.success) throw new AuditError('E_CONFIG', `${file}: invalid config`, { issues });
   return result.data;
 }
