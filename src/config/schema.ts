@@ -16,12 +16,12 @@ const stateSchema = z.strictObject({
 
 /** The whole config file. The single source of truth: validation, types and `audit config schema`. */
 export const configSchema = z.strictObject({
-  source: sourceSchema.default({ provider: 'tencentcloud' } as never),
+  source: sourceSchema.prefault({ provider: 'tencentcloud' }),
   /** Absent: the recommended pack. An empty list is valid: nothing alerts. */
   rules: rulesConfigSchema,
   /** Absent: one text stdout notifier named `console`. */
   notifiers: notifiersConfigSchema,
-  state: stateSchema.default({}),
+  state: stateSchema.prefault({}),
 });
 
 export type Config = z.output<typeof configSchema>;
