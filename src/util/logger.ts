@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { prettyStream } from './pretty-log.js';
 
 export type { Logger };
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -19,7 +20,13 @@ export const REDACT_PATHS = [
 
 /** Logs go to stderr (fd 2) so stdout stays clean for NDJSON pipes. */
 export function createLogger(level: LogLevel = 'info', destination: NodeJS.WritableStream | number = 2): Logger {
-  const dest = typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination;
+  const tty = typeof destination !== 'number' && (destination as { isTTY?: boolean }).isTTY === true;
+  const dest =
+    typeof destination === 'number'
+      ? pino.destination({ fd: destination, sync: true })
+      : tty
+        ? prettyStream(destination, !process.env.NO_COLOR)
+        : destination;
   return pino(
     {
       level,
