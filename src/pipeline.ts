@@ -39,6 +39,10 @@ export async function openEventStream(ctx: CommandContext, req: StreamRequest): 
     return { events: filtered, stats: () => ({ apiCalls: 0, retries: 0 }), done: () => {} };
   }
   const loaded = await ctx.config();
+  // A config that `audit config validate` rejects (rule files, notify names) fails here the same
+  // way, before the first API call.
+  const { validateEverything } = await import('./config/validate.js');
+  await validateEverything(loaded);
   const source = await createSource(ctx, loaded.config.source);
   const range = { start: req.range.start!, end: req.range.end! };
   const progress = ctx.io.stderr.isTTY ? ttyProgress(ctx.io.stderr) : undefined;

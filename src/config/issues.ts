@@ -40,7 +40,8 @@ function unwrap(schema: any): any {
   for (let i = 0; i < 20 && s?._zod?.def; i++) {
     const def = s._zod.def;
     if (def.innerType) s = def.innerType;
-    else if (def.type === 'pipe') s = def.in;
+    // z.preprocess is a pipe from a transform into the real schema; .transform() is the reverse.
+    else if (def.type === 'pipe') s = def.in?._zod?.def?.type === 'transform' ? def.out : def.in;
     else break;
   }
   return s;
@@ -90,7 +91,10 @@ export function formatIssues(error: z.ZodError, schema: z.ZodType, input: unknow
     } else if (issue.code === 'invalid_union' && (issue as any).errors?.length) {
       // Report the member closest to the input rather than zod's generic "invalid input".
       const branches: z.core.$ZodIssue[][] = (issue as any).errors;
-      const best = branches.reduce((a, b) => (b.length < a.length ? b : a));
+      // A member whose very type the input does not have (an enum for an object) is the worst fit.
+      const misfit = (b: z.core.$ZodIssue[]) => b.some((x) => x.path.length === 0 && (x.code === 'invalid_type' || x.code === 'invalid_value'));
+      const score = (b: z.core.$ZodIssue[]) => (misfit(b) ? 1000 : 0) + b.length;
+      const best = branches.reduce((a, b) => (score(b) < score(a) ? b : a));
       for (const sub of best) lines.push(`${formatPath([...path, ...sub.path])}: ${sub.message}`);
     } else {
       lines.push(`${formatPath(path)}: ${issue.message}`);

@@ -36,7 +36,8 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length) {
     const issues = doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
+      // linePos is only filled in with prettyErrors, whose messages carry a multi-line excerpt.
+      const pos = e.linePos?.[0] ?? (e.pos ? lineCounter.linePos(e.pos[0]) : undefined);
       return `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0]}`;
     });
     throw new AuditError('E_CONFIG', `${file}: invalid YAML`, { issues });

@@ -20,14 +20,22 @@ export async function prepareRules(loaded: LoadedConfig): Promise<PreparedRules>
   const names = new Set(loaded.config.notifiers.map((n) => n.name));
   const issues: string[] = [];
   for (const rule of enabled) {
-    for (const name of rule.notify ?? []) {
+    (rule.notify ?? []).forEach((name, j) => {
       if (!names.has(name)) {
-        issues.push(`rules: rule "${rule.id}" (${rule.origin}) notify: unknown notifier "${name}" (configured: ${[...names].join(', ') || 'none'})`);
+        issues.push(`${notifyPath(loaded, rule, j)}: unknown notifier "${name}" (configured: ${[...names].join(', ') || 'none'})`);
       }
-    }
+    });
   }
   if (issues.length) throw new AuditError('E_CONFIG', `${loaded.path ?? 'config'}: invalid config`, { issues });
   return { all, enabled, ruleSet: compileRules(enabled) };
+}
+
+/** `rules[2].notify[0]` for a rule written in the config; the file and rule id for one from a rule file. */
+function notifyPath(loaded: LoadedConfig, rule: LoadedRule, j: number): string {
+  const i = loaded.config.rules.findIndex(
+    (item) => (item.kind === 'inline' && item.rule.id === rule.id) || (item.kind === 'override' && item.override.id === rule.id && item.override.notify),
+  );
+  return i >= 0 ? `rules[${i}].notify[${j}]` : `${rule.origin}: rule "${rule.id}" notify[${j}]`;
 }
 
 export async function validateEverything(loaded: LoadedConfig): Promise<void> {

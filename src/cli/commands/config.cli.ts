@@ -3,7 +3,10 @@ import type { CliIO } from '../io.js';
 import { defineAction } from '../program.js';
 
 export function registerConfigCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  const config = program.command('config').description('check the config file or print its JSON Schema');
+  const config = program
+    .command('config')
+    .description('check the config file or print its JSON Schema')
+    .addHelpText('after', '\nExamples:\n  $ audit config validate\n  $ audit config schema > audit.schema.json');
 
   defineAction(
     config
@@ -25,7 +28,7 @@ export function registerConfigCommands(program: Command, io: CliIO, setExit: (co
     config
       .command('schema')
       .description('print the JSON Schema of audit.yaml (for editor completion)')
-      .addHelpText('after', '\nExample (VS Code YAML extension):\n  $ audit config schema > audit.schema.json\n  # then add "# yaml-language-server: $schema=./audit.schema.json" to audit.yaml'),
+      .addHelpText('after', '\nExamples (VS Code YAML extension):\n  $ audit config schema > audit.schema.json\n  # then add "# yaml-language-server: $schema=./audit.schema.json" to audit.yaml'),
     io,
     setExit,
     async (ctx) => {

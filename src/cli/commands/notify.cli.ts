@@ -3,7 +3,10 @@ import type { CliIO } from '../io.js';
 import { defineAction } from '../program.js';
 
 export function registerNotifyCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  const notify = program.command('notify').description('check notifiers before relying on them');
+  const notify = program
+    .command('notify')
+    .description('check notifiers before relying on them')
+    .addHelpText('after', '\nExamples:\n  $ audit notify test ops');
   defineAction(
     notify
       .command('test')

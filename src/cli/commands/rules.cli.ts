@@ -5,10 +5,19 @@ import { outputOption } from './events.cli.js';
 import { parseRange, resolveOutput } from './range.js';
 
 export function registerRulesCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  const rules = program.command('rules').description('list, validate and test alert rules');
+  const rules = program
+    .command('rules')
+    .description('list, validate and test alert rules')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ audit rules list\n  $ audit rules validate rules/*.yaml\n  $ audit rules test builtin:recommended --events examples/events.ndjson',
+    );
 
   defineAction(
-    rules.command('list').description('the rules the config enables: id, severity, where it comes from, enabled'),
+    rules
+      .command('list')
+      .description('the rules the config enables: id, severity, where it comes from, enabled')
+      .addHelpText('after', '\nExamples:\n  $ audit rules list\n  $ audit rules list --config /etc/audit/audit.yaml'),
     io,
     setExit,
     async (ctx) => {
