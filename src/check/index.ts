@@ -65,6 +65,8 @@ export async function runCheck(env: CheckEnv, req: CheckRequest): Promise<{ code
   const persistent = !req.noState;
   let lock: StateLock | null = null;
   let store: StateStore | undefined;
+  // `audit watch` runs many checks in one process: each one's source is closed when it ends.
+  let apiSource: Source | undefined;
   try {
     if (persistent) {
       const dir = resolveStateDir({ configuredDir: loaded.config.state.dir, configPath: loaded.path, env: env.env, cwd: env.cwd });
@@ -79,9 +81,8 @@ export async function runCheck(env: CheckEnv, req: CheckRequest): Promise<{ code
     }
     const state = store ?? ephemeralState();
     const latenessMs = loaded.config.source.lateness;
-    const source = req.input
-      ? fileSource(req.input, { since: req.since, until: req.until }, { stdin: env.stdin, warn: (m) => logger.warn(m) })
-      : await env.openSource();
+    if (!req.input) apiSource = await env.openSource();
+    const source = apiSource ?? fileSource(req.input!, { since: req.since, until: req.until }, { stdin: env.stdin, warn: (m) => logger.warn(m) });
 
     const result = await evaluate({ logger, now: env.now, rules, state, source }, {
       since: req.since,
@@ -100,7 +101,9 @@ export async function runCheck(env: CheckEnv, req: CheckRequest): Promise<{ code
       // this run's range, not from now, so re-checking an old range (or a replay) stays deduplicated.
       const end = Math.min(env.now().getTime(), Number.isFinite(result.endMs) ? result.endMs : env.now().getTime());
       const margin = 60 * 60_000;
-      store.prune(new Date(end - latenessMs - rules.lookbackMs - margin), new Date(end - maxSuppressMs(prepared.enabled) - margin));
+      // Nor anything inside the range this run fetched: running `--since 3h` twice raises nothing twice.
+      const keepFrom = Math.min(end - latenessMs - rules.lookbackMs - margin, result.startMs);
+      store.prune(new Date(keepFrom), new Date(end - maxSuppressMs(prepared.enabled) - margin));
       await store.save();
     }
     if (stdoutPrinter && alerts.length) await stdoutPrinter.send(alerts);
@@ -129,6 +132,7 @@ export async function runCheck(env: CheckEnv, req: CheckRequest): Promise<{ code
     if (pending > 0) return { code: 1, summary };
     return { code: req.failOnMatch && alerts.length > 0 ? 3 : 0, summary };
   } finally {
+    await apiSource?.close?.().catch(() => undefined);
     await lock?.release();
   }
 }

@@ -26,6 +26,8 @@ export interface EvaluateResult {
   failedPartitions: string[];
   /** The time the run's evaluation ended at: --until/now, or the latest event of a replay. */
   endMs: number;
+  /** The earliest range start fetched (Infinity for a replay without --since): state for it must outlive this run. */
+  startMs: number;
   /** The first source failure, for the one-line message and the exit code. */
   error?: unknown;
 }
@@ -48,7 +50,15 @@ export async function evaluate(deps: EvaluateDeps, opts: CheckOptions): Promise<
   const { logger, state, rules } = deps;
   const until = opts.until ?? deps.now();
   const engine = rules.engine(opts.replay ? opts.until : until, state.suppression);
-  const result: EvaluateResult = { fetched: 0, fresh: 0, alerts: [], apiCalls: 0, failedPartitions: [], endMs: opts.replay && !opts.until ? -Infinity : until.getTime() };
+  const result: EvaluateResult = {
+    fetched: 0,
+    fresh: 0,
+    alerts: [],
+    apiCalls: 0,
+    failedPartitions: [],
+    endMs: opts.replay && !opts.until ? -Infinity : until.getTime(),
+    startMs: opts.replay ? (opts.since?.getTime() ?? Infinity) : Infinity,
+  };
   const seenThisRun = new Set<string>();
 
   for (const partition of deps.source.partitions()) {
@@ -59,6 +69,7 @@ export async function evaluate(deps: EvaluateDeps, opts: CheckOptions): Promise<
       latenessMs: opts.latenessMs,
       lookbackMs: rules.lookbackMs,
     });
+    if (!opts.replay) result.startMs = Math.min(result.startMs, range.start.getTime());
     logger.debug({ partition, start: range.start.toISOString(), end: range.end.toISOString() }, 'fetching');
     try {
       for await (const event of deps.source.fetch(partition, range)) {
@@ -74,7 +85,7 @@ export async function evaluate(deps: EvaluateDeps, opts: CheckOptions): Promise<
         // Already-evaluated events still count in windows; only new ones can raise per-event alerts.
         result.alerts.push(...engine.push(event, fresh));
       }
-      if (!opts.replay) state.setCheckpoint(partition, until);
+      if (!opts.replay) advanceCheckpoint(state, partition, range.start, until, deps.now(), logger);
     } catch (err) {
       result.failedPartitions.push(partition);
       logger.error({ partition, err: errorText(err) }, 'source failed; its checkpoint stays, the next run covers the gap');
@@ -92,6 +103,21 @@ export async function evaluate(deps: EvaluateDeps, opts: CheckOptions): Promise<
     return true;
   });
   return result;
+}
+
+/**
+ * The checkpoint says "everything before this was fetched", so it only moves forward and only
+ * over time this run covered without a gap: an explicit --since later than it, a re-check of
+ * an old range, or an --until in the future must not make the next run skip events.
+ */
+function advanceCheckpoint(state: CheckState, partition: string, start: Date, until: Date, now: Date, logger: Logger): void {
+  const prev = state.checkpoint(partition);
+  const to = until < now ? until : now;
+  if (prev && start > prev) {
+    logger.debug({ partition, checkpoint: prev.toISOString(), start: start.toISOString() }, 'checkpoint kept: this range starts after it');
+    return;
+  }
+  if (!prev || to > prev) state.setCheckpoint(partition, to);
 }
 
 export function errorText(err: unknown): string {

@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { jsonLines, logLines, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { ago, makeWorld, quietCall, rootLogin, type World } from './harness.js';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const rules = [{ builtin: 'root-console-login' }];
+
+describe('audit check flags', () => {
+  it('--dry-run prints the alerts but saves nothing and sends nothing', async () => {
+    const first = rootLogin(ago(60_000));
+    world = await makeWorld({ events: [first], rules });
+    const dry = await world.check(['--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/Root account root signed in to the console/);
+    expect(await world.readState()).toBeNull();
+    expect(world.receiver.requests).toHaveLength(0);
+
+    // Still new to a real run, which records it; a dry run over a saved state leaves the file alone.
+    const real = await world.check(['--output', 'json']);
+    expect(jsonLines(real.stdout).map((a) => a.event.id)).toEqual([first.EventId]);
+    const saved = await readFile(world.stateFile, 'utf8');
+    const second = rootLogin(ago(30_000), { sourceIp: '198.51.100.9' });
+    world.emulator.addEvents([second]);
+    const dryJson = await world.check(['--dry-run', '--output', 'json']);
+    expect(dryJson.code, dryJson.stderr).toBe(0);
+    expect(jsonLines(dryJson.stdout).map((a) => a.event.id)).toEqual([second.EventId]);
+    expect(await readFile(world.stateFile, 'utf8')).toBe(saved);
+    expect(world.receiver.requests).toHaveLength(1);
+  });
+
+  it('--fail-on-match exits 3 when an alert is raised and 0 when none is', async () => {
+    world = await makeWorld({ events: [rootLogin(ago(60_000)), quietCall(ago(50_000))], rules });
+    const matched = await world.check(['--fail-on-match']);
+    expect(matched.code, matched.stderr).toBe(3);
+    expect(world.delivered().size).toBe(1);
+    const quiet = await world.check(['--fail-on-match']);
+    expect(quiet.code, quiet.stderr).toBe(0);
+  });
+
+  it('--no-state keeps no checkpoint or dedupe: two runs raise (and send) the alert twice', async () => {
+    world = await makeWorld({ events: [rootLogin(ago(60_000))], rules });
+    const runs = [await world.check(['--no-state', '--output', 'json']), await world.check(['--no-state', '--output', 'json'])];
+    for (const r of runs) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(jsonLines(r.stdout).map((a) => a.rule.id)).toEqual(['root-console-login']);
+    }
+    expect([...world.delivered().values()]).toEqual([2]);
+    expect(await world.readState()).toBeNull();
+  });
+
+  it('--input replays a recorded file without the API', async () => {
+    world = await makeWorld();
+    const file = await world.check(['--input', 'examples/events.ndjson', '--no-state', '--output', 'json']);
+    expect(file.code, file.stderr).toBe(0);
+    const ids = jsonLines(file.stdout).map((a) => a.rule.id);
+    expect(ids).toContain('root-console-login');
+    expect(world.emulator.requests).toHaveLength(0);
+
+    // The same through stdin, with no config at all.
+    const stdin = await runCli(['check', '--input', '-', '--no-state', '--output', 'json'], {
+      stdin: await readFile(join(REPO_ROOT, 'examples/events.ndjson'), 'utf8'),
+      cwd: world.work,
+    });
+    expect(stdin.code, stdin.stderr).toBe(0);
+    expect(jsonLines(stdin.stdout).map((a) => a.rule.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('a bad flag value is a usage error (exit 2) with no API call and no state', async () => {
+    world = await makeWorld({ events: [rootLogin(ago(60_000))], rules });
+    for (const args of [['--since', 'yesterday-ish'], ['--lock-timeout', 'soon'], ['--output', 'xml']]) {
+      const r = await world.check(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(logLines(r.stderr).filter((l) => l.msg === 'check done')).toEqual([]);
+    }
+    expect(world.emulator.requests).toHaveLength(0);
+    expect(await world.readState()).toBeNull();
+  });
+});
