@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { AuditError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
-import { createContext, type CommandContext } from './context.js';
+import type { CommandContext } from './context.js';
 import { reportError } from './report.js';
 import { registerEventsCommand } from './commands/events.cli.js';
 import { registerConfigCommands } from './commands/config.cli.js';
@@ -22,6 +22,8 @@ export function defineAction(cmd: Command, io: CliIO, setExit: (code: number) =>
       const opts = command.opts();
       const args = params.slice(0, -2).filter((p) => typeof p === 'string' || Array.isArray(p)).flat();
       try {
+        // Loaded here, not at the top: --help and usage errors never pay for zod, yaml and pino.
+        const { createContext } = await import('./context.js');
         const ctx = createContext(opts, io);
         setExit(await action(ctx, opts, args as string[]));
       } catch (err) {

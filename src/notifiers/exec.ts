@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
-import { durationSchema } from '../util/duration.js';
+import { durationSchema } from '../util/duration-schema.js';
 import { renderTemplate } from '../util/template.js';
 import type { Alert } from '../rules/types.js';
 import { defineNotifier, type DeliveryResult } from './types.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../util/duration.js';
+import { durationSchema } from '../util/duration-schema.js';
 import { SEVERITIES } from './types.js';
 import { checkFieldPath } from './fields.js';
 import { compileWhen } from './when.js';

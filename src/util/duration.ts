@@ -1,6 +1,4 @@
-import { z } from 'zod';
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+export const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 
 /** `30s`, `5m`, `2h`, `1d` (and `500ms`) to milliseconds; undefined when not a duration. */
@@ -16,18 +14,6 @@ export function formatDuration(ms: number): string {
   }
   return `${ms}ms`;
 }
-
-/** A config duration: accepts `5m` (or a bare number of seconds) and yields milliseconds. */
-export const durationSchema = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const ms = typeof value === 'number' ? value * 1000 : parseDuration(value);
-    if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-      ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (use 30s, 5m, 2h or 1d)` });
-      return z.NEVER;
-    }
-    return ms;
-  });
 
 /**
  * A point in time given on the command line: a duration means that long before `now`,

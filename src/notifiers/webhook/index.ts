@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../../util/duration.js';
+import { durationSchema } from '../../util/duration-schema.js';
 import { defineNotifier, type DeliveryResult, type Notifier } from '../types.js';
 import { retryPolicy, withRetry } from '../retry.js';
 import { safeUrl, scrubber } from '../redact.js';

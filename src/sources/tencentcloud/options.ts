@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../../util/duration.js';
+import { durationSchema } from '../../util/duration-schema.js';
 
 const credentialsSchema = z.union([
   z.enum(['auto', 'env', 'profile', 'cvm-role']),
