@@ -17,26 +17,12 @@ export interface StreamRequest {
   range: { start?: Date; end?: Date };
 }
 
-function inRange(range: StreamRequest['range']) {
-  const start = range.start?.getTime() ?? -Infinity;
-  const end = range.end?.getTime() ?? Infinity;
-  return (e: AuditEvent) => {
-    const t = Date.parse(e.time);
-    return t >= start && t <= end;
-  };
-}
-
-async function* filter(events: AsyncIterable<AuditEvent>, keep: (e: AuditEvent) => boolean) {
-  for await (const e of events) if (keep(e)) yield e;
-}
-
 /** Events of a range from a recorded file (no config or credentials needed) or from the configured source. */
 export async function openEventStream(ctx: CommandContext, req: StreamRequest): Promise<EventStream> {
   if (req.input) {
-    const { readRecordedEvents } = await import('./sources/file/index.js');
-    const events = readRecordedEvents(req.input, { stdin: ctx.io.stdin, warn: (msg) => ctx.logger.warn(msg) });
-    const filtered = req.range.start || req.range.end ? filter(events, inRange(req.range)) : events;
-    return { events: filtered, stats: () => ({ apiCalls: 0, retries: 0 }), done: () => {} };
+    const { fileSource } = await import('./check/file-source.js');
+    const file = fileSource(req.input, { since: req.range.start, until: req.range.end }, { stdin: ctx.io.stdin, warn: (msg) => ctx.logger.warn(msg) });
+    return { events: file.fetch(), stats: file.stats, done: () => {} };
   }
   const loaded = await ctx.config();
   // A config that `audit config validate` rejects (rule files, notify names) fails here the same

@@ -5,7 +5,11 @@ import type { Source } from '../sources/types.js';
  * A recorded file as a one-partition source. The check's computed range is ignored (the events
  * are old by nature); only an explicit --since/--until filters them.
  */
-export function fileSource(input: string, explicit: { since?: Date; until?: Date }, io: { stdin: NodeJS.ReadableStream; warn: (msg: string) => void }): Pick<Source, 'partitions' | 'fetch' | 'stats'> {
+export interface FileSource extends Pick<Source, 'partitions' | 'stats'> {
+  fetch(): AsyncIterable<AuditEvent>;
+}
+
+export function fileSource(input: string, explicit: { since?: Date; until?: Date }, io: { stdin: NodeJS.ReadableStream; warn: (msg: string) => void }): FileSource {
   const start = explicit.since?.getTime() ?? -Infinity;
   const end = explicit.until?.getTime() ?? Infinity;
   return {

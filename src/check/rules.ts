@@ -35,8 +35,11 @@ export function checkRules(enabled: LoadedRule[], now: Clock): CheckRules {
       const windows = createEngine(windowed, { until, now, suppression });
       return {
         push(event, fresh) {
+          // Window rules alert only in finish(), so this is almost always one empty array: no copying.
           const fromWindows = windows.push(event);
-          return fresh ? [...events.push(event), ...fromWindows] : fromWindows;
+          if (!fresh) return fromWindows;
+          const fromEvents = events.push(event);
+          return fromWindows.length === 0 ? fromEvents : fromEvents.concat(fromWindows);
         },
         finish: () => [...events.finish(), ...windows.finish()],
       };

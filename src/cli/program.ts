@@ -1,6 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
-import { AuditError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
 import type { CommandContext } from './context.js';
 import { reportError } from './report.js';
@@ -73,8 +72,4 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     return reportError(err, io.stderr, false);
   }
   return code;
-}
-
-export function usageError(message: string): AuditError {
-  return new AuditError('E_USAGE', message);
 }

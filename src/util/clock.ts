@@ -1,3 +1,2 @@
 /** Injected everywhere time matters, so windows and suppression are tested without sleeping. */
 export type Clock = () => Date;
-export const systemClock: Clock = () => new Date();
