@@ -16,7 +16,7 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
-  external: ['tencentcloud-sdk-nodejs', 'tencentcloud-sdk-nodejs/*'],
+  external: [],
   // Bundled CommonJS dependencies still call require() for Node built-ins.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   define: { __AUDIT_VERSION__: JSON.stringify(pkg.version) },

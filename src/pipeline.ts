@@ -7,7 +7,8 @@ import type { CommandContext } from './cli/context.js';
  * adds rules, state and notifiers on top (src/check/).
  */
 export interface EventStream {
-  events: AsyncIterable<AuditEvent>;
+  /** Oldest first within each partition, in batches. */
+  batches: AsyncIterable<AuditEvent[]>;
   stats(): SourceStats;
   done(): void;
 }
@@ -22,7 +23,7 @@ export async function openEventStream(ctx: CommandContext, req: StreamRequest): 
   if (req.input) {
     const { fileSource } = await import('./check/file-source.js');
     const file = fileSource(req.input, { since: req.range.start, until: req.range.end }, { stdin: ctx.io.stdin, warn: (msg) => ctx.logger.warn(msg) });
-    return { events: file.fetch(), stats: file.stats, done: () => {} };
+    return { batches: file.fetch(), stats: file.stats, done: () => {} };
   }
   const loaded = await ctx.config();
   // A config that `audit config validate` rejects (rule files, notify names) fails here the same
@@ -37,7 +38,7 @@ export async function openEventStream(ctx: CommandContext, req: StreamRequest): 
       yield* source.fetch(partition, range, { onProgress: progress?.update });
     }
   }
-  return { events: all(), stats: () => source.stats(), done: () => progress?.clear() };
+  return { batches: all(), stats: () => source.stats(), done: () => progress?.clear() };
 }
 
 export async function createSource(ctx: CommandContext, options: any): Promise<Source> {

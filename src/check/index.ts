@@ -84,16 +84,21 @@ export async function runCheck(env: CheckEnv, req: CheckRequest): Promise<{ code
     if (!req.input) apiSource = await env.openSource();
     const source = apiSource ?? fileSource(req.input!, { since: req.since, until: req.until }, { stdin: env.stdin, warn: (m) => logger.warn(m) });
 
+    // With nothing to persist first and nothing but the printer to deliver to, alerts are printed
+    // as they are raised: a replay of millions then holds none of them in memory.
+    const streamed = stdoutPrinter !== undefined && !(store && !req.dryRun) && (req.dryRun || notifiers.length === 0);
     const result = await evaluate({ logger, now: env.now, rules, state, source }, {
       since: req.since,
       until: req.until,
       latenessMs,
       replay: Boolean(req.input),
+      onAlerts: streamed ? async (batch) => void (await stdoutPrinter.send(batch)) : undefined,
     });
     const alerts = result.alerts;
 
     // Persist before delivering: a crash after this point re-sends (at least once), never re-raises.
-    let delivered = 0;
+    // The printer is output, not a delivery: as before, with no notifier every alert counts as delivered.
+    let delivered = streamed && !req.dryRun ? result.alertCount : 0;
     let pending = 0;
     if (store && !req.dryRun) {
       for (const alert of alerts) store.outbox.add(alert, targetsFor(alert, notifiers, rules.routes));
@@ -106,11 +111,11 @@ export async function runCheck(env: CheckEnv, req: CheckRequest): Promise<{ code
       store.prune(new Date(keepFrom), new Date(end - maxSuppressMs(prepared.enabled) - margin));
       await store.save();
     }
-    if (stdoutPrinter && alerts.length) await stdoutPrinter.send(alerts);
+    if (stdoutPrinter && !streamed && alerts.length) await stdoutPrinter.send(alerts);
     if (store && !req.dryRun) {
       ({ delivered, pending } = await deliverOutbox(store.outbox, notifiers, logger, env.signal));
       await store.save();
-    } else if (!req.dryRun) {
+    } else if (!req.dryRun && !streamed) {
       ({ delivered, pending } = await deliverDirect(alerts, notifiers, rules.routes, logger, env.signal));
     }
     await closeNotifiers(notifiers);
@@ -118,7 +123,7 @@ export async function runCheck(env: CheckEnv, req: CheckRequest): Promise<{ code
     const summary: CheckSummary = {
       events: result.fetched,
       new: result.fresh,
-      alerts: alerts.length,
+      alerts: result.alertCount,
       delivered,
       pending,
       apiCalls: result.apiCalls,
@@ -130,7 +135,7 @@ export async function runCheck(env: CheckEnv, req: CheckRequest): Promise<{ code
       throw new AuditError('E_SOURCE', `source failed: ${errorText(result.error)}`, { cause: result.error });
     }
     if (pending > 0) return { code: 1, summary };
-    return { code: req.failOnMatch && alerts.length > 0 ? 3 : 0, summary };
+    return { code: req.failOnMatch && result.alertCount > 0 ? 3 : 0, summary };
   } finally {
     await apiSource?.close?.().catch(() => undefined);
     await lock?.release();

@@ -2,6 +2,7 @@ import type { AuditEvent } from '../events/index.js';
 import type { Alert } from '../rules/types.js';
 import type { Source } from '../sources/types.js';
 import type { Logger } from '../util/logger.js';
+import { createIdSet } from '../util/id-set.js';
 import type { CheckRules } from './rules.js';
 import type { CheckState } from './state.js';
 import { partitionRange } from './range.js';
@@ -16,12 +17,19 @@ export interface CheckOptions {
    * explicit --since/--until filters) and windows end at --until or the latest event seen.
    */
   replay?: boolean;
+  /**
+   * Given: each new alert goes here as soon as it is raised, and `alerts` stays empty, so a
+   * replay of millions holds no alerts in memory. Only for runs with nothing to persist first.
+   */
+  onAlerts?: (alerts: Alert[]) => Promise<void> | void;
 }
 
 export interface EvaluateResult {
   fetched: number;
   fresh: number;
+  /** The new alerts (empty when they went to `onAlerts`). */
   alerts: Alert[];
+  alertCount: number;
   apiCalls: number;
   failedPartitions: string[];
   /** The time the run's evaluation ended at: --until/now, or the latest event of a replay. */
@@ -54,12 +62,30 @@ export async function evaluate(deps: EvaluateDeps, opts: CheckOptions): Promise<
     fetched: 0,
     fresh: 0,
     alerts: [],
+    alertCount: 0,
     apiCalls: 0,
     failedPartitions: [],
     endMs: opts.replay && !opts.until ? -Infinity : until.getTime(),
     startMs: opts.replay ? (opts.since?.getTime() ?? Infinity) : Infinity,
   };
-  const seenThisRun = new Set<string>();
+  // Fingerprints, not strings: a replay of millions must not hold every id.
+  const seenThisRun = createIdSet();
+  const trackEnd = opts.replay && !opts.until;
+  let latest = '';
+  // Already raised (an earlier run, or earlier in this one): dropped; new ones recorded at once.
+  const fresh = (alerts: Alert[]) =>
+    alerts.filter((alert) => {
+      if (state.hasAlert(alert.id)) return false;
+      state.recordAlert(alert);
+      return true;
+    });
+  const raise = async (alerts: Alert[]) => {
+    const kept = fresh(alerts);
+    result.alertCount += kept.length;
+    if (opts.onAlerts) {
+      if (kept.length > 0) await opts.onAlerts(kept);
+    } else for (const a of kept) result.alerts.push(a);
+  };
 
   for (const partition of deps.source.partitions()) {
     const range = partitionRange({
@@ -72,18 +98,20 @@ export async function evaluate(deps: EvaluateDeps, opts: CheckOptions): Promise<
     if (!opts.replay) result.startMs = Math.min(result.startMs, range.start.getTime());
     logger.debug({ partition, start: range.start.toISOString(), end: range.end.toISOString() }, 'fetching');
     try {
-      for await (const event of deps.source.fetch(partition, range)) {
-        if (seenThisRun.has(event.id)) continue; // overlapping slices or pages may repeat an event
-        seenThisRun.add(event.id);
-        result.fetched++;
-        if (opts.replay && !opts.until) result.endMs = Math.max(result.endMs, Date.parse(event.time) || -Infinity);
-        const fresh = !state.hasSeen(event.id);
-        if (fresh) {
-          result.fresh++;
-          state.markSeen(event.id, event.time);
+      for await (const batch of deps.source.fetch(partition, range)) {
+        for (const event of batch) {
+          if (!seenThisRun.add(event.id)) continue; // overlapping slices or pages may repeat an event
+          result.fetched++;
+          if (trackEnd && event.time > latest) latest = event.time;
+          const isNew = !state.hasSeen(event.id);
+          if (isNew) {
+            result.fresh++;
+            state.markSeen(event.id, event.time);
+          }
+          // Already-evaluated events still count in windows; only new ones can raise per-event alerts.
+          const alerts = engine.push(event, isNew);
+          if (alerts.length > 0) await raise(alerts);
         }
-        // Already-evaluated events still count in windows; only new ones can raise per-event alerts.
-        result.alerts.push(...engine.push(event, fresh));
       }
       if (!opts.replay) advanceCheckpoint(state, partition, range.start, until, deps.now(), logger);
     } catch (err) {
@@ -93,15 +121,11 @@ export async function evaluate(deps: EvaluateDeps, opts: CheckOptions): Promise<
     }
   }
   // A window over partial data could alert falsely (or miss): only judge windows on complete runs.
-  if (result.failedPartitions.length === 0) result.alerts.push(...engine.finish());
+  if (result.failedPartitions.length === 0) await raise(engine.finish());
   else if (rules.hasAggregates) logger.warn('window rules skipped this run because a partition failed');
+  if (trackEnd && latest !== '') result.endMs = Date.parse(latest);
 
   result.apiCalls = deps.source.stats().apiCalls;
-  result.alerts = result.alerts.filter((alert) => {
-    if (state.hasAlert(alert.id)) return false;
-    state.recordAlert(alert);
-    return true;
-  });
   return result;
 }
 

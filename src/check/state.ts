@@ -1,6 +1,7 @@
 import type { Alert } from '../rules/types.js';
 import { memorySuppression } from '../rules/types.js';
 import type { StateStore } from '../state/index.js';
+import { createIdSet } from '../util/id-set.js';
 
 /** The part of the state a check evaluation needs; `--no-state` gets a forgetful one. */
 export type CheckState = Pick<
@@ -13,7 +14,7 @@ export type CheckState = Pick<
  * within the run, and suppression still applies within it.
  */
 export function ephemeralState(): CheckState {
-  const alerts = new Set<string>();
+  const alerts = createIdSet();
   return {
     checkpoint: () => undefined,
     setCheckpoint: () => {},

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The one event shape every source normalizes into. Rules and notifiers only ever see this,
@@ -25,7 +25,7 @@ export const resourceSchema = z.object({
 export const auditEventSchema = z.object({
   /** The provider's own event id (Tencent: EventId); the dedupe key. */
   id: z.string().min(1),
-  /** ISO-8601 UTC, always with the `Z` suffix. */
+  /** ISO-8601 UTC as Date#toISOString() writes it (milliseconds, `Z`): times compare as text. */
   time: z.iso.datetime(),
   provider: z.string(),
   account: z.string().nullable(),

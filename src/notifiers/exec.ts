@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema } from '../util/duration-schema.js';
 import { renderTemplate } from '../util/template.js';
 import type { Alert } from '../rules/types.js';

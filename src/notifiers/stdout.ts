@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineNotifier, type DeliveryResult } from './types.js';
 import type { Alert } from '../rules/types.js';
 import { oneLine } from './format/text.js';
@@ -27,17 +27,16 @@ export const stdoutNotifier = defineNotifier({
       name,
       type: 'stdout',
       async send(alerts) {
-        const results: DeliveryResult[] = [];
-        for (const alert of alerts) {
-          const line = options.format === 'json' ? JSON.stringify(alert) : formatAlertLine(alert);
-          try {
-            await write(ctx.stdout, `${line}\n`);
-            results.push({ alertId: alert.id, ok: true });
-          } catch (err) {
-            results.push({ alertId: alert.id, ok: false, error: `write failed: ${(err as Error).message}` });
-          }
+        // One write per batch: a replay can print hundreds of thousands of alerts.
+        let text = '';
+        for (const alert of alerts) text += `${options.format === 'json' ? JSON.stringify(alert) : formatAlertLine(alert)}\n`;
+        let error: string | undefined;
+        try {
+          if (text) await write(ctx.stdout, text);
+        } catch (err) {
+          error = `write failed: ${(err as Error).message}`;
         }
-        return results;
+        return alerts.map((alert): DeliveryResult => (error ? { alertId: alert.id, ok: false, error } : { alertId: alert.id, ok: true }));
       },
     };
   },

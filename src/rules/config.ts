@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ruleOverrideSchema, ruleSchema, type RuleOverride, type RuleSpec } from './schema.js';
 import { BUILTIN_PACKS, BUILTIN_RULES } from './builtin/index.js';
 

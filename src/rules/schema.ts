@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema } from '../util/duration-schema.js';
 import { SEVERITIES } from './types.js';
 import { checkFieldPath } from './fields.js';

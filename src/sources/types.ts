@@ -25,7 +25,11 @@ export interface SourceStats {
  */
 export interface Source {
   partitions(): string[];
-  fetch(partition: string, range: TimeRange, options?: FetchOptions): AsyncIterable<AuditEvent>;
+  /**
+   * The range's events oldest first, in batches (a page, a slice, a chunk of a file): handing
+   * over one event per await costs more than the rule engine on replays of millions.
+   */
+  fetch(partition: string, range: TimeRange, options?: FetchOptions): AsyncIterable<AuditEvent[]>;
   stats(): SourceStats;
   close?(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditEventSchema } from '../events/index.js';
 import { SEVERITIES } from '../rules/types.js';
 

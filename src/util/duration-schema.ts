@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from './duration.js';
 
 // Apart from duration.ts so the CLI's flag parsing does not load zod.

@@ -72,6 +72,21 @@ describe('audit check flags', () => {
     expect(jsonLines(stdin.stdout).map((a) => a.rule.id).sort()).toEqual([...ids].sort());
   });
 
+  it('--input --no-state streams alerts once per event, even when the file repeats every record', async () => {
+    world = await makeWorld();
+    const text = await readFile(join(REPO_ROOT, 'examples/events.ndjson'), 'utf8');
+    const once = await runCli(['check', '--input', '-', '--no-state', '--output', 'json'], { stdin: text, cwd: world.work });
+    // Concatenated overlapping exports: the duplicates are a whole file apart, not neighbours.
+    const twice = await runCli(['check', '--input', '-', '--no-state', '--output', 'json', '--fail-on-match'], { stdin: text + text, cwd: world.work });
+    expect(once.code, once.stderr).toBe(0);
+    expect(twice.code, twice.stderr).toBe(3);
+    const ids = jsonLines(once.stdout).map((a) => a.id);
+    expect(ids.length).toBeGreaterThan(5);
+    expect(jsonLines(twice.stdout).map((a) => a.id)).toEqual(ids);
+    const done = logLines(twice.stderr).find((l) => l.msg === 'check done');
+    expect(done).toMatchObject({ events: text.split('\n').filter(Boolean).length, alerts: ids.length, pending: 0 });
+  });
+
   it('a bad flag value is a usage error (exit 2) with no API call and no state', async () => {
     world = await makeWorld({ events: [rootLogin(ago(60_000))], rules });
     for (const args of [['--since', 'yesterday-ish'], ['--lock-timeout', 'soon'], ['--output', 'xml']]) {

@@ -24,16 +24,18 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
 
   let count = 0;
   if (output === 'json') {
-    for await (const event of stream.events) {
-      await out.line(JSON.stringify(event));
-      count++;
-      if (out.closed) break;
+    outer: for await (const batch of stream.batches) {
+      for (const event of batch) {
+        await out.line(JSON.stringify(event));
+        count++;
+        if (out.closed) break outer;
+      }
     }
   } else {
     // Text is for people: buffer and sort oldest first, the order a person reads a log in.
     const { formatEventHeader, formatEventLine } = await import('../../events/format.js');
     const all: AuditEvent[] = [];
-    for await (const event of stream.events) all.push(event);
+    for await (const batch of stream.batches) for (const event of batch) all.push(event);
     all.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
     await out.line(formatEventHeader());
     for (const event of all) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema } from '../../util/duration-schema.js';
 import { defineNotifier, type DeliveryResult, type Notifier } from '../types.js';
 import { retryPolicy, withRetry } from '../retry.js';

@@ -48,7 +48,11 @@ export function recordHandler(label: string, warn: (msg: string) => void): Recor
     }
     if (looksNormalized(value)) {
       const parsed = auditEventSchema.safeParse(value);
-      if (parsed.success) out.push(parsed.data);
+      if (parsed.success) {
+        // One canonical form (milliseconds, Z) so that times compare as text everywhere.
+        const canonical = new Date(parsed.data.time).toISOString();
+        out.push(canonical === parsed.data.time ? parsed.data : { ...parsed.data, time: canonical });
+      }
       else say(`invalid event ${JSON.stringify((value as { id: string }).id.slice(0, 80))}: ${describeIssues(parsed.error.issues)}; skipped`);
       return;
     }

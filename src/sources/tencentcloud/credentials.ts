@@ -28,7 +28,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Credential | null {
 }
 
 async function fromProfile(): Promise<Credential | null> {
-  const { ProfileCredential } = await import('tencentcloud-sdk-nodejs/tencentcloud/common/credential.js');
+  const mod: any = await import('tencentcloud-sdk-nodejs/tencentcloud/common/credential.js');
+  const ProfileCredential: typeof import('tencentcloud-sdk-nodejs/tencentcloud/common/credential.js').ProfileCredential = mod.ProfileCredential ?? mod.default.ProfileCredential;
   return complete(await new ProfileCredential().getCredential());
 }
 

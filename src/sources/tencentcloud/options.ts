@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema } from '../../util/duration-schema.js';
 
 const credentialsSchema = z.union([

@@ -40,7 +40,9 @@ function byTime(a: AuditEvent, b: AuditEvent): number {
 
 export async function createTencentSource(opts: TencentcloudOptions, ctx: TencentSourceContext): Promise<Source> {
   // Only the cloudaudit service module: the package root would load every Tencent product.
-  const { cloudaudit } = await import('tencentcloud-sdk-nodejs/tencentcloud/services/cloudaudit/index.js');
+  const sdk: any = await import('tencentcloud-sdk-nodejs/tencentcloud/services/cloudaudit/index.js');
+  // A CommonJS module: named export when Node loads it, `default` when it is bundled.
+  const cloudaudit: typeof import('tencentcloud-sdk-nodejs/tencentcloud/services/cloudaudit/index.js').cloudaudit = sdk.cloudaudit ?? sdk.default.cloudaudit;
   const credentials = credentialSource(opts.credentials, ctx.env);
   const endpoint = opts.endpoint ? new URL(opts.endpoint) : undefined;
   const httpProfile = {
@@ -76,7 +78,7 @@ export async function createTencentSource(opts: TencentcloudOptions, ctx: Tencen
   const names = opts.eventNames;
   const queriesPerSlice: (string[] | undefined)[] = !names?.length ? [undefined] : opts.api === 'DescribeEvents' ? [names] : names.map((n) => [n]);
 
-  async function* fetch(partition: string, range: TimeRange, options: FetchOptions = {}): AsyncGenerator<AuditEvent> {
+  async function* fetch(partition: string, range: TimeRange, options: FetchOptions = {}): AsyncGenerator<AuditEvent[]> {
     if (!partitions.includes(partition)) {
       throw new AuditError('E_SOURCE', `${partition}: not a partition of this source (${partitions.join(', ')})`);
     }
@@ -128,7 +130,7 @@ export async function createTencentSource(opts: TencentcloudOptions, ctx: Tencen
             warn(`skipped a CloudAudit record: ${(err as Error).message}`);
           }
         }
-        yield* events.sort(byTime);
+        if (events.length > 0) yield events.sort(byTime);
       }
     } finally {
       stop.abort();

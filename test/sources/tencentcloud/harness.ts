@@ -58,7 +58,7 @@ export async function harness(
   const source = await tencentcloudSource.create(opts, sourceCtx);
   const fetchAll = async (range: TimeRange, partition = source.partitions()[0], options?: FetchOptions) => {
     const out: AuditEvent[] = [];
-    for await (const e of source.fetch(partition, range, options)) out.push(e);
+    for await (const batch of source.fetch(partition, range, options)) out.push(...batch);
     return out;
   };
   return { emu, source, logs, fetchAll };

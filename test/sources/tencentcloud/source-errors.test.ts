@@ -66,7 +66,7 @@ describe('tencentcloud source: retries', () => {
     const onProgress = (p: { pages: number }) => {
       if (p.pages === 1) emu.failNext(1, { code: 'InternalError' });
     };
-    for await (const e of source.fetch('tencentcloud/ap-guangzhou', hour, { onProgress })) got.push(e);
+    for await (const batch of source.fetch('tencentcloud/ap-guangzhou', hour, { onProgress })) got.push(...batch);
     expect(got).toHaveLength(137);
     expect(emu.requests.map((r) => r.errorCode)).toEqual([null, 'InternalError', null, null]);
     const tokens = emu.requests.map((r) => r.params.NextToken);
@@ -114,8 +114,8 @@ describe('tencentcloud source: stopping', () => {
     // Two slices (7 days + 3 days) of 3 pages each, one listing at a time, 30 ms per answer.
     const data = [...spreadEvents(120, { start: T0, end: at(7 * 24 * HOUR) }), ...spreadEvents(120, { start: at(7 * 24 * HOUR), end: range.end })];
     const { emu, source } = await open({}, { events: data, latencyMs: 30 }, { concurrency: 1 });
-    for await (const e of source.fetch('tencentcloud/ap-guangzhou', range)) {
-      expect(e.provider).toBe('tencentcloud');
+    for await (const batch of source.fetch('tencentcloud/ap-guangzhou', range)) {
+      expect(batch[0].provider).toBe('tencentcloud');
       break;
     }
     await new Promise((r) => setTimeout(r, 200));
