@@ -90,13 +90,13 @@ function pickAction(rand) {
 }
 
 /** One record at unix second `t`. */
-export function record(rand, t) {
+export function record(rand, t, regions = REGIONS) {
   const [, name, svc, read] = pickAction(rand);
   const [source, typeCn, resourceType] = SERVICES[svc];
   const root = rand() < 0.01;
   const u = root ? ROOT : USERS[Math.floor(rand() * USERS.length)];
   const consoleCall = name === 'ConsoleLogin' || rand() < 0.3;
-  const region = REGIONS[Math.floor(rand() * REGIONS.length)];
+  const region = regions[Math.floor(rand() * regions.length)];
   const failed = rand() < 0.05;
   const camDenied = failed && rand() < 0.4;
   const id = uuid(rand);
@@ -162,11 +162,11 @@ export function record(rand, t) {
 }
 
 /** `count` records spread evenly over (endSec − spanSec, endSec], oldest first. */
-export function* records({ seed, count, endSec, spanSec }) {
+export function* records({ seed, count, endSec, spanSec, regions }) {
   const rand = prng(seed);
   const step = spanSec / count;
   const start = endSec - spanSec;
-  for (let i = 0; i < count; i++) yield record(rand, Math.floor(start + (i + 1) * step));
+  for (let i = 0; i < count; i++) yield record(rand, Math.floor(start + (i + 1) * step), regions);
 }
 
 /** Writes the records as NDJSON; returns the byte count. */

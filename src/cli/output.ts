@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-
 /**
  * Buffered line writer for stdout. Batches small writes (a million NDJSON lines would otherwise
  * be a million syscalls), honours backpressure, and treats a closed pipe (`| head`) as the
@@ -13,6 +11,28 @@ export interface LineWriter {
 
 const BATCH = 64 * 1024;
 
+/**
+ * Waits for 'drain', or for 'close'/'error' (the reader went away), then removes all three
+ * listeners. Racing two events.once() calls instead left the loser's listeners on stdout, two
+ * per backpressure stall, until Node warned about a listener leak on long outputs.
+ */
+function drainOrClose(stream: NodeJS.WritableStream): Promise<'drain' | 'close' | 'error'> {
+  return new Promise((resolve) => {
+    const done = (why: 'drain' | 'close' | 'error') => () => {
+      stream.off('drain', onDrain);
+      stream.off('close', onClose);
+      stream.off('error', onError);
+      resolve(why);
+    };
+    const onDrain = done('drain');
+    const onClose = done('close');
+    const onError = done('error');
+    stream.on('drain', onDrain);
+    stream.on('close', onClose);
+    stream.on('error', onError);
+  });
+}
+
 export function lineWriter(stream: NodeJS.WritableStream): LineWriter {
   let buf = '';
   let closed = false;
@@ -24,12 +44,7 @@ export function lineWriter(stream: NodeJS.WritableStream): LineWriter {
     if (closed || !buf) return;
     const chunk = buf;
     buf = '';
-    if (!stream.write(chunk)) {
-      // once() rejects when 'error' fires; a closed pipe is already recorded by the listener above.
-      await Promise.race([once(stream, 'drain'), once(stream, 'close')]).catch(() => {
-        closed = true;
-      });
-    }
+    if (!stream.write(chunk) && (await drainOrClose(stream)) !== 'drain') closed = true;
   };
   return {
     get closed() {

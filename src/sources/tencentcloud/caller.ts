@@ -12,6 +12,9 @@ export interface RetryDelays {
   minMs: number;
   maxMs: number;
 }
+/** How far under maxRequestsPerSecond the limiter paces (a factor on its window). */
+const SAFETY = 1.05;
+
 export const DEFAULT_RETRY_DELAYS: RetryDelays = { minMs: 500, maxMs: 20_000 };
 
 /** The part of the SDK client we use: the generic `request`, which takes an abort signal. */
@@ -39,7 +42,11 @@ export function createCaller(o: CallerOptions): { call: Call; stats(): SourceSta
   const stats: SourceStats = { apiCalls: 0, retries: 0 };
   const rps = o.maxRequestsPerSecond;
   // strict: never more than `limit` in any window, so bursts do not trip the API's own limit.
-  const throttle = pThrottle(Number.isInteger(rps) ? { limit: rps, interval: 1000, strict: true } : { limit: 1, interval: 1000 / rps, strict: true });
+  // The window is 5% longer than a second: our clock and the API's disagree by network jitter,
+  // and pacing at exactly the quota drew RequestLimitExceeded on one call in twenty.
+  const throttle = pThrottle(
+    Number.isInteger(rps) ? { limit: rps, interval: 1000 * SAFETY, strict: true } : { limit: 1, interval: (1000 * SAFETY) / rps, strict: true },
+  );
   const attempt = throttle(async (region: string, action: CloudAuditApi, req: Record<string, unknown>, signal?: AbortSignal) => {
     signal?.throwIfAborted();
     // Resolved here, not inside the SDK, which would swallow our error into a retryable one.

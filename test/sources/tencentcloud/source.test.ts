@@ -139,6 +139,20 @@ describe('tencentcloud source: regions and credentials', () => {
     expect(source.stats()).toEqual({ apiCalls: 6, retries: 0 });
   });
 
+  it('paces under maxRequestsPerSecond, so a backfill at the API quota is never throttled', async () => {
+    // Four slices of a day, 10 pages each, with latency that varies per call like a network's.
+    const day = { start: T0, end: at(24 * HOUR) };
+    const events = spreadEvents(2000, day);
+    const { emu, source, fetchAll } = await open({ maxRequestsPerSecond: 10 }, { events, rateLimit: 10, latencyMs: 5 });
+    const started = Date.now();
+    expect(await fetchAll(day)).toHaveLength(2000);
+    const seconds = (Date.now() - started) / 1000;
+    expect(emu.requests.filter((r) => r.errorCode === 'RequestLimitExceeded')).toEqual([]);
+    expect(source.stats()).toEqual({ apiCalls: 40, retries: 0 });
+    // 40 calls at 10/s less 5%: the first ten go at once, the rest take about 3.2 s.
+    expect(seconds).toBeGreaterThan(3);
+  });
+
   it('reads credentials: env from the given environment, or explicit keys with a session token', async () => {
     const env = { TENCENTCLOUD_SECRET_ID: TEST_SECRET_ID, TENCENTCLOUD_SECRET_KEY: TEST_SECRET_KEY };
     const one = [makeEvent({ name: 'X', time: at(1000) })];

@@ -1,0 +1,114 @@
+// Cases 3-5: replay throughput against the JSON-parsing floor and jq, peak memory at two
+// sizes, and throughput as name-pinned rules grow from 10 to 1,000.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median, run } from '../lib/proc.mjs';
+import { EXTRA_RULES, pinnedRules } from '../lib/rules.mjs';
+
+const FLOOR = fileURLToPath(new URL('../lib/floor.mjs', import.meta.url));
+const FLOOR_STRING = fileURLToPath(new URL('../lib/floor-string.mjs', import.meta.url));
+
+async function hasJq() {
+  try {
+    return (await run('jq', ['--version'])).code === 0;
+  } catch {
+    return false;
+  }
+}
+
+function writeConfig(dir, name, rulesYaml, withPack) {
+  writeFileSync(join(dir, `${name}.rules.yaml`), rulesYaml);
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(path, `rules:\n${withPack ? '  - builtin: recommended\n' : ''}  - file: ./${name}.rules.yaml\nnotifiers:\n  - { name: out, type: stdout, format: json }\n`);
+  return path;
+}
+
+/** Median wall time of `times` runs; each must exit 0. Returns { ms, rssMb (max) }. */
+async function timed(file, args, times, { rss = false, label, log }) {
+  const ms = [];
+  let rssMb = 0;
+  for (let i = 0; i < times; i++) {
+    const r = await run(file, args, { rss });
+    if (r.code !== 0) throw new Error(`${label} exited ${r.code}: ${r.stderr}`);
+    ms.push(r.ms);
+    rssMb = Math.max(rssMb, r.rssMb ?? 0);
+    log(`${label}: run ${i + 1}/${times} ${(r.ms / 1000).toFixed(1)} s`);
+  }
+  return { ms: median(ms), rssMb };
+}
+
+export async function replay({ cli, work, files, runs, log }) {
+  const node = process.execPath;
+  const rate = (n, ms) => n / (ms / 1000);
+  const checkArgs = (config, input) => [cli, 'check', '--config', config, '--input', input, '--no-state', '--output', 'json'];
+  const full = writeConfig(work, 'replay', EXTRA_RULES, true);
+  const big = files.large;
+  const rows = [];
+
+  const floor = await timed(node, [FLOOR, big.path], runs, { label: 'floor', log });
+  const floorString = await timed(node, [FLOOR_STRING, big.path], 1, { label: 'floor (string split)', log });
+  const check = await timed(node, checkArgs(full, big.path), runs, { rss: true, label: 'audit check --input', log });
+  const floorRate = rate(big.count, floor.ms);
+  const checkRate = rate(big.count, check.ms);
+  rows.push(
+    { case: 'replay', measure: `floor: split + 2x JSON.parse (${big.count} events)`, value: floorRate, unit: 'events/s' },
+    { case: 'replay', measure: 'floor, setEncoding + string split (as in the issue)', value: rate(big.count, floorString.ms), unit: 'events/s' },
+  );
+  let jqRate;
+  if (await hasJq()) {
+    const jq = await timed('jq', ['-c', 'select(.EventName=="ConsoleLogin")', big.path], Math.min(runs, 2), { label: 'jq', log });
+    jqRate = rate(big.count, jq.ms);
+    rows.push({ case: 'replay', measure: `jq -c 'select(.EventName=="ConsoleLogin")'`, value: jqRate, unit: 'events/s' });
+  } else rows.push({ case: 'replay', measure: 'jq: not installed, skipped', value: null, unit: '' });
+  rows.push({
+    case: 'replay',
+    measure: 'audit check --input --no-state --output json (recommended + 20 rules)',
+    value: checkRate,
+    unit: 'events/s',
+    ratio: checkRate / floorRate,
+    reference: 'floor',
+    target: '>= 80% of floor' + (jqRate ? ', faster than jq' : ''),
+    met: checkRate / floorRate >= 0.8 && (jqRate === undefined || checkRate > jqRate),
+  });
+
+  const small = await timed(node, checkArgs(full, files.small.path), 1, { rss: true, label: `audit check ${files.small.count}`, log });
+  rows.push(
+    { case: 'memory', measure: `peak RSS, ${files.small.count} events`, value: small.rssMb, unit: 'MB', target: '< 150 MB', met: small.rssMb < 150 },
+    {
+      case: 'memory',
+      measure: `peak RSS, ${big.count} events`,
+      value: check.rssMb,
+      unit: 'MB',
+      ratio: check.rssMb / small.rssMb,
+      reference: `${files.small.count} events`,
+      target: '< 150 MB, flat',
+      met: check.rssMb < 150,
+    },
+  );
+
+  // Interleaved so that a slow moment of the machine hits every size alike.
+  const sizes = [10, 100, 1000];
+  const configs = sizes.map((n) => writeConfig(work, `pinned-${n}`, pinnedRules(n), false));
+  const samples = sizes.map(() => []);
+  for (let round = 0; round < runs; round++) {
+    for (let i = 0; i < sizes.length; i++) {
+      const r = await run(node, checkArgs(configs[i], files.medium.path));
+      if (r.code !== 0) throw new Error(`pinned-${sizes[i]} exited ${r.code}: ${r.stderr}`);
+      samples[i].push(r.ms);
+    }
+    log(`rule scaling: round ${round + 1}/${runs}`);
+  }
+  const rates = samples.map((s) => rate(files.medium.count, median(s)));
+  sizes.forEach((n, i) => {
+    const drop = 1 - rates[i] / rates[0];
+    rows.push({
+      case: 'rule scaling',
+      measure: `${n} name-pinned rules (${files.medium.count} events)`,
+      value: rates[i],
+      unit: 'events/s',
+      ...(i > 0 ? { ratio: rates[i] / rates[0], reference: '10 rules', target: 'within 15%', met: drop <= 0.15 } : {}),
+    });
+  });
+  return rows;
+}
