@@ -1,7 +1,8 @@
 import { AuditError } from '../errors.js';
 import type { AuditEvent } from '../events/index.js';
 import type { Alert, Severity } from './types.js';
-import { fieldReader, firstValue } from './fields.js';
+import { candidateIndex } from './candidates.js';
+import { distinctKey, grouping, type Group } from './group.js';
 import type { RuleIssue } from './matchers.js';
 import { compileWhen, type Predicate } from './when.js';
 
@@ -36,8 +37,12 @@ export interface CompiledRule {
   test: Predicate;
   /** Exact event names the rule requires, when its `when` pins `name`. */
   names?: string[];
-  /** Group key (stable JSON of the groupBy values) and the group object for the alert. */
-  groupOf(event: AuditEvent): { key: string; group: Record<string, unknown> | null };
+  /** The rule's top-level `name` condition alone, as a test of the event name. */
+  nameTest?: (name: string) => boolean;
+  /** Group key: `JSON.stringify` of the groupBy values ('' without groupBy); persisted, so stable. */
+  groupKey(event: AuditEvent): string;
+  /** The group object for a window group or an alert (null without groupBy). */
+  groupObject(event: AuditEvent): Group;
   /** The value a `distinct` rule counts, as a key; undefined when the event has none. */
   distinctOf?(event: AuditEvent): string | undefined;
   windowMs: number;
@@ -68,26 +73,17 @@ function compileRule(rule: LoadedRule, index: number): CompiledRule {
   }
   const kind: RuleKind = rule.window === undefined ? 'event' : rule.spike ? 'spike' : rule.distinct ? 'distinct' : 'count';
   const windowMs = rule.window ?? 0;
-  const groupFields = rule.groupBy ?? [];
-  const readers = groupFields.map((f) => fieldReader(f));
-  const distinctReader = rule.distinct ? fieldReader(rule.distinct.field) : undefined;
+  const groups = grouping(rule.groupBy ?? []);
   return {
     index,
     rule,
     kind,
     test: when.test,
     names: when.names,
-    groupOf(event) {
-      if (readers.length === 0) return { key: '', group: null };
-      const values = readers.map((read) => firstValue(read, event));
-      return { key: JSON.stringify(values), group: Object.fromEntries(groupFields.map((f, i) => [f, values[i]])) };
-    },
-    distinctOf: distinctReader
-      ? (event) => {
-          const value = firstValue(distinctReader, event);
-          return value === null || value === undefined ? undefined : JSON.stringify(value);
-        }
-      : undefined,
+    nameTest: when.nameTest,
+    groupKey: groups.key,
+    groupObject: groups.group,
+    distinctOf: rule.distinct ? distinctKey(rule.distinct.field) : undefined,
     windowMs,
     lookbackMs: kind === 'spike' ? 2 * windowMs : windowMs,
     // Without an explicit period an aggregate rule alerts once per window, so a check run
@@ -114,25 +110,15 @@ function firesFor(rule: LoadedRule): (current: number, previous: number) => bool
 }
 
 /**
- * Compiles enabled rules once. Rules whose `when` pins `name` to exact values are indexed by
- * name, and each name's candidate list is merged with the unindexed rules up front, so an
- * event costs one map lookup however many name-pinned rules there are.
+ * Compiles enabled rules once. Each event then costs one lookup for the rules its name can
+ * match (see candidates.ts), however many rules are pinned to other names.
  */
 export function compileRules(rules: LoadedRule[]): RuleSet {
   const compiled = rules.filter((r) => r.enabled).map((r, i) => compileRule(r, i));
-  const unindexed: CompiledRule[] = [];
-  const byName = new Map<string, CompiledRule[]>();
-  for (const rule of compiled) {
-    const names = rule.names;
-    if (!names) unindexed.push(rule);
-    else for (const name of new Set(names)) byName.set(name, [...(byName.get(name) ?? []), rule]);
-  }
-  const merged = new Map<string, CompiledRule[]>();
-  for (const [name, list] of byName) merged.set(name, [...list, ...unindexed].sort((a, b) => a.index - b.index));
   return {
     rules: compiled,
     byId: new Map(compiled.map((r) => [r.rule.id, r])),
     lookbackMs: Math.max(0, ...compiled.map((r) => r.lookbackMs)),
-    candidates: (name) => merged.get(name) ?? unindexed,
+    candidates: candidateIndex(compiled),
   };
 }

@@ -26,6 +26,8 @@ export interface Engine {
 }
 
 const MIN_PRUNE_INTERVAL = 4096;
+/** What push returns when nothing matched, which is most events: frozen, as it is shared. */
+const NO_ALERTS = Object.freeze([]) as unknown as Alert[];
 
 /** Whole seconds without `.000`, like the event times CloudAudit gives. */
 function isoTime(ms: number): string {
@@ -38,6 +40,11 @@ export function createEngine(ruleSet: RuleSet, options: EngineOptions): Engine {
   const untilMs = options.until?.getTime();
   const states = new Map<CompiledRule, WindowState>();
   for (const rule of ruleSet.rules) if (rule.kind !== 'event') states.set(rule, createWindowState(rule.kind === 'distinct'));
+  const stateAt: (WindowState | undefined)[] = ruleSet.rules.map((r) => states.get(r));
+  const onMatch = options.onMatch;
+  // Sorted replays give runs of events in the same second: parse each time text once.
+  let lastTime: unknown = NaN;
+  let lastMs = NaN;
   let maxMs = -Infinity;
   let sincePrune = 0;
   let pruneEvery = MIN_PRUNE_INTERVAL;
@@ -52,9 +59,8 @@ export function createEngine(ruleSet: RuleSet, options: EngineOptions): Engine {
     return true;
   }
 
-  function alertFor(rule: CompiledRule, event: AuditEvent): Alert | undefined {
-    const { key, group } = rule.groupOf(event);
-    const atMs = Date.parse(event.time);
+  function alertFor(rule: CompiledRule, event: AuditEvent, atMs: number): Alert | undefined {
+    const key = rule.groupKey(event);
     if (!allowed(rule, key, Number.isFinite(atMs) ? atMs : (options.now().getTime()))) return undefined;
     const { id, title, severity } = rule.rule;
     const alert: Alert = {
@@ -64,7 +70,7 @@ export function createEngine(ruleSet: RuleSet, options: EngineOptions): Engine {
       summary: '',
       event,
       count: 1,
-      group,
+      group: rule.groupObject(event),
       window: null,
     };
     alert.summary = summarize(rule.rule, alert);
@@ -80,26 +86,32 @@ export function createEngine(ruleSet: RuleSet, options: EngineOptions): Engine {
   }
 
   function push(event: AuditEvent): Alert[] {
-    const ms = Date.parse(event.time);
+    const time = event.time;
+    if (time !== lastTime) {
+      lastMs = Date.parse(time);
+      lastTime = typeof time === 'string' ? time : NaN; // NaN equals nothing
+    }
+    const ms = lastMs;
     if (Number.isFinite(ms) && ms > maxMs) maxMs = ms;
-    const out: Alert[] = [];
-    for (const rule of ruleSet.candidates(event.name)) {
+    let out: Alert[] | undefined;
+    const candidates = ruleSet.candidates(event.name);
+    for (let i = 0; i < candidates.length; i++) {
+      const rule = candidates[i];
       if (!rule.test(event)) continue;
-      options.onMatch?.(rule, event);
+      onMatch?.(rule, event);
       if (rule.kind === 'event') {
-        const alert = alertFor(rule, event);
-        if (alert) out.push(alert);
+        const alert = alertFor(rule, event, ms);
+        if (alert) (out ??= []).push(alert);
         continue;
       }
       if (!Number.isFinite(ms)) continue;
       const end = untilMs ?? maxMs;
       // Outside every window this rule will look at: (end - lookback, end].
       if (ms > end || ms <= end - rule.lookbackMs) continue;
-      const { key, group } = rule.groupOf(event);
-      states.get(rule)!.add(key, group, event, ms, rule.distinctOf?.(event));
+      stateAt[rule.index]!.add(rule.groupKey(event), event, ms, rule.distinctOf?.(event), rule.groupObject);
     }
     if (states.size > 0 && ++sincePrune >= pruneEvery) pruneAll(untilMs ?? maxMs);
-    return out;
+    return out ?? NO_ALERTS;
   }
 
   function finish(): Alert[] {

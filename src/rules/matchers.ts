@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import picomatch from 'picomatch';
+import { anyOf } from './combine.js';
 
 /** One problem in a rule, with its path below the rule (`['when', 'sourceIp', 'cidr']`). */
 export interface RuleIssue {
@@ -34,22 +35,59 @@ export function equalsTest(expected: string | number | boolean, ignoreCase: bool
 }
 
 /**
+ * `equalsTest` for any of several items, with set lookups instead of one test per item: long
+ * action-name lists are tested against every event.
+ */
+export function equalsAnyTest(items: (string | number | boolean)[], ignoreCase: boolean): ValueTest {
+  if (items.length < 3) return anyOf(items.map((item) => equalsTest(item, ignoreCase)));
+  if (ignoreCase) {
+    // Equal values have equal text, so folded text alone decides.
+    const folded = new Set(items.map((item) => String(item).toLowerCase()));
+    return (value) => isScalar(value) && folded.has(String(value).toLowerCase());
+  }
+  const same = new Set(items);
+  // Per type of the value, the text of the items of the other types.
+  const otherText = (type: string) => new Set(items.filter((item) => typeof item !== type).map(String));
+  const texts: Record<string, Set<string>> = { string: otherText('string'), number: otherText('number'), boolean: otherText('boolean') };
+  return (value) => {
+    if (!isScalar(value)) return false;
+    // Set lookup is SameValueZero, where NaN equals NaN; with === it equals nothing.
+    if (value === value && same.has(value)) return true;
+    const other = texts[typeof value];
+    return other.size > 0 && other.has(String(value));
+  };
+}
+
+/**
  * Picomatch with bash semantics so `*` also crosses `/` (resource names are often paths),
  * dot-files are not special, and the dotAll flag so a newline cannot hide a match.
  */
-export function globTest(pattern: string, ignoreCase: boolean): ValueTest {
+export function globRegExp(pattern: string, ignoreCase: boolean): RegExp {
   const re = picomatch.makeRe(pattern, { bash: true, dot: true, nocase: ignoreCase, windows: false });
-  const full = new RegExp(re.source, re.flags.includes('s') ? re.flags : `${re.flags}s`);
-  return (value) => isScalar(value) && full.test(String(value));
+  return new RegExp(re.source, re.flags.includes('s') ? re.flags : `${re.flags}s`);
 }
 
-export function regexTest(pattern: string, ignoreCase: boolean): ValueTest | string {
+export function regexRegExp(pattern: string, ignoreCase: boolean): RegExp | string {
   try {
-    const re = new RegExp(pattern, ignoreCase ? 'i' : '');
-    return (value) => isScalar(value) && re.test(String(value));
+    return new RegExp(pattern, ignoreCase ? 'i' : '');
   } catch (err) {
     return `invalid regex ${JSON.stringify(pattern)}: ${(err as Error).message}`;
   }
+}
+
+/** Any of the patterns finds a match in the value's text; the text is made once, not per pattern. */
+export function patternsTest(patterns: RegExp[]): ValueTest {
+  // Neither builder sets `g` or `y`, so `test` keeps no state between values.
+  if (patterns.length === 1) {
+    const re = patterns[0];
+    return (value) => isScalar(value) && re.test(String(value));
+  }
+  return (value) => {
+    if (!isScalar(value)) return false;
+    const text = String(value);
+    for (let i = 0; i < patterns.length; i++) if (patterns[i].test(text)) return true;
+    return false;
+  };
 }
 
 /** IPv4 and IPv6 ranges; a bare address means that one address. Errors come back as text. */
@@ -96,5 +134,19 @@ export function textTest(op: 'contains' | 'startsWith', needle: string, ignoreCa
 
 /** A scalar pattern: a glob when it has `*` or `?`, otherwise equality. */
 export function scalarTest(expected: string | number | boolean, ignoreCase: boolean): ValueTest {
-  return typeof expected === 'string' && isGlob(expected) ? globTest(expected, ignoreCase) : equalsTest(expected, ignoreCase);
+  return scalarsTest([expected], ignoreCase);
+}
+
+/** Any of the scalar patterns; the globs share one conversion of the value to text. */
+export function scalarsTest(items: (string | number | boolean)[], ignoreCase: boolean): ValueTest {
+  const globs: RegExp[] = [];
+  const exact: (string | number | boolean)[] = [];
+  for (const item of items) {
+    if (typeof item === 'string' && isGlob(item)) globs.push(globRegExp(item, ignoreCase));
+    else exact.push(item);
+  }
+  const tests: ValueTest[] = [];
+  if (exact.length > 0) tests.push(equalsAnyTest(exact, ignoreCase));
+  if (globs.length > 0) tests.push(patternsTest(globs));
+  return anyOf(tests);
 }

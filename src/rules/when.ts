@@ -1,6 +1,7 @@
-import { compileFieldCondition, type ValuesTest } from './condition.js';
-import { checkFieldPath, fieldReader } from './fields.js';
-import { isGlob, type RuleIssue } from './matchers.js';
+import { allOf, anyOf } from './combine.js';
+import { compileFieldCondition, type FieldTest } from './condition.js';
+import { checkFieldPath, fieldReader, GENERAL, singleReader } from './fields.js';
+import { isGlob, type RuleIssue, type ValueTest } from './matchers.js';
 
 /** A compiled `when`: a plain function of the event. */
 export type Predicate = (event: unknown) => boolean;
@@ -9,10 +10,14 @@ export interface CompiledWhen {
   test: Predicate;
   /** Exact event names the condition requires, when it pins `name`; used to index rules. */
   names?: string[];
+  /**
+   * The top-level `name` condition on its own, as a test of the event name: it depends on
+   * nothing else, so the rule set decides it once per distinct name.
+   */
+  nameTest?: (name: string) => boolean;
 }
 
 const COMBINATORS = new Set(['any', 'all', 'not']);
-const always: Predicate = () => true;
 
 /**
  * Sigma-style selection map: every key must hold. Keys are field paths, or `any` / `all`
@@ -25,31 +30,48 @@ export function compileWhen(spec: unknown, path: (string | number)[], issues: Ru
     return undefined;
   }
   const parts: Predicate[] = [];
+  let nameTest: ValueTest | undefined;
   for (const [key, value] of Object.entries(spec as Record<string, unknown>)) {
-    const part = COMBINATORS.has(key) ? compileCombinator(key, value, [...path, key], issues) : compileField(key, value, [...path, key], issues);
-    if (part) parts.push(part);
+    if (COMBINATORS.has(key)) {
+      const part = compileCombinator(key, value, [...path, key], issues);
+      if (part) parts.push(part);
+      continue;
+    }
+    const field = compileField(key, value, [...path, key], issues);
+    if (!field) continue;
+    parts.push(field.test);
+    if (key === 'name') nameTest = field.single;
   }
   if (issues.length > before) return undefined;
-  const test: Predicate = parts.length === 0 ? always : parts.length === 1 ? parts[0] : (e) => parts.every((p) => p(e));
-  return { test, names: pinnedNames((spec as Record<string, unknown>).name) };
+  return { test: allOf(parts), names: pinnedNames((spec as Record<string, unknown>).name), nameTest };
 }
 
-function compileField(field: string, value: unknown, path: (string | number)[], issues: RuleIssue[]): Predicate | undefined {
+function compileField(field: string, value: unknown, path: (string | number)[], issues: RuleIssue[]): FieldTest & { test: Predicate } | undefined {
   const problem = checkFieldPath(field);
   if (problem) {
     issues.push({ path, message: problem });
     return undefined;
   }
-  const test: ValuesTest | undefined = compileFieldCondition(value, path, issues);
-  if (!test) return undefined;
+  const condition = compileFieldCondition(value, path, issues);
+  return condition && { ...condition, test: fieldPredicate(field, condition) };
+}
+
+function fieldPredicate(field: string, { values, single }: FieldTest): Predicate {
   const read = fieldReader(field);
-  return (event) => test(read(event));
+  const one = singleReader(field);
+  if (!one) return (event) => values(read(event));
+  return (event) => {
+    const value = one(event);
+    return value === GENERAL ? values(read(event)) : single(value);
+  };
 }
 
 function compileCombinator(key: string, value: unknown, path: (string | number)[], issues: RuleIssue[]): Predicate | undefined {
   if (key === 'not') {
     const inner = compileWhen(value, path, issues);
-    return inner && ((e) => !inner.test(e));
+    if (!inner) return undefined;
+    const test = inner.test;
+    return (e) => !test(e);
   }
   if (!Array.isArray(value) || value.length === 0) {
     issues.push({ path, message: `${key} takes a non-empty list of conditions` });
@@ -58,7 +80,7 @@ function compileCombinator(key: string, value: unknown, path: (string | number)[
   const inner = value.map((item, i) => compileWhen(item, [...path, i], issues));
   if (inner.some((c) => !c)) return undefined;
   const tests = inner.map((c) => c!.test);
-  return key === 'any' ? (e) => tests.some((t) => t(e)) : (e) => tests.every((t) => t(e));
+  return key === 'any' ? anyOf(tests) : allOf(tests);
 }
 
 /** Only case-sensitive exact values pin a name; globs and other operators do not. */

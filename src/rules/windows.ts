@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../events/index.js';
+import type { Group } from './group.js';
 
 /**
  * What one aggregate rule keeps per group: event counts per timestamp (CloudAudit times are
@@ -24,7 +25,8 @@ export interface WindowResult {
 }
 
 export interface WindowState {
-  add(key: string, group: Record<string, unknown> | null, event: AuditEvent, ms: number, distinctValue?: string): void;
+  /** `groupOf` makes the group object of a new group, so adding to a known group allocates none. */
+  add(key: string, event: AuditEvent, ms: number, distinctValue: string | undefined, groupOf: (event: AuditEvent) => Group): void;
   /** Forget everything at or before `threshold` (epoch ms). Returns the groups left. */
   prune(threshold: number): number;
   /** Numbers for the window (end - window, end] and the one before it, per group. */
@@ -36,10 +38,10 @@ export interface WindowState {
 export function createWindowState(tracksDistinct: boolean): WindowState {
   const groups = new Map<string, GroupState>();
   return {
-    add(key, group, event, ms, distinctValue) {
+    add(key, event, ms, distinctValue, groupOf) {
       let g = groups.get(key);
       if (!g) {
-        g = { group, counts: new Map(), values: tracksDistinct ? new Map() : undefined, last: event, lastMs: ms };
+        g = { group: groupOf(event), counts: new Map(), values: tracksDistinct ? new Map() : undefined, last: event, lastMs: ms };
         groups.set(key, g);
       }
       g.counts.set(ms, (g.counts.get(ms) ?? 0) + 1);
