@@ -39,6 +39,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const admitted: number[] = [];
   const cursors = new CursorStore();
 
+  /**
+   * Judged when the request arrives, as an API gateway counts: judging it after the latency
+   * sleep and the signature check let a moment when this process was busy (paging 100k events)
+   * bunch up requests that had arrived well spaced.
+   */
   function overRateLimit(): boolean {
     if (!options.rateLimit) return false;
     const t = performance.now();
@@ -48,7 +53,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return false;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest, throttled: boolean): Promise<void> {
     const send = (status: number, payload: Record<string, unknown>) => {
       rec.httpStatus = status;
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -80,7 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const verdict = verifyRequest({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers, body }, credentials, now());
     if ('error' in verdict) return sendError(verdict.error);
     rec.secretId = verdict.secretId;
-    if (overRateLimit()) {
+    if (throttled) {
       return sendError({
         code: 'RequestLimitExceeded',
         message: `Your current request times exceeds the frequency limit ${options.rateLimit} for a second. Please reduce the frequency of calls.`,
@@ -116,7 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       listOver: null,
     };
     requests.push(rec);
-    handle(req, res, rec).catch(() => {
+    handle(req, res, rec, overRateLimit()).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       rec.httpStatus = 500;
     });
