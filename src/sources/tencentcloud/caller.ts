@@ -41,12 +41,10 @@ export type Call = (partition: string, region: string, action: CloudAuditApi, re
 export function createCaller(o: CallerOptions): { call: Call; stats(): SourceStats } {
   const stats: SourceStats = { apiCalls: 0, retries: 0 };
   const rps = o.maxRequestsPerSecond;
-  // strict: never more than `limit` in any window, so bursts do not trip the API's own limit.
-  // The window is 5% longer than a second: our clock and the API's disagree by network jitter,
-  // and pacing at exactly the quota drew RequestLimitExceeded on one call in twenty.
-  const throttle = pThrottle(
-    Number.isInteger(rps) ? { limit: rps, interval: 1000 * SAFETY, strict: true } : { limit: 1, interval: (1000 * SAFETY) / rps, strict: true },
-  );
+  // Evenly spaced, one call per 1/rps second stretched by 5%: a burst of `rps` calls at the start
+  // of each second met the API's sliding window whenever the first calls of a burst left late
+  // (SDK warm-up, a new connection), and pacing at exactly the quota drew RequestLimitExceeded.
+  const throttle = pThrottle({ limit: 1, interval: (1000 * SAFETY) / rps, strict: true });
   const attempt = throttle(async (region: string, action: CloudAuditApi, req: Record<string, unknown>, signal?: AbortSignal) => {
     signal?.throwIfAborted();
     // Resolved here, not inside the SDK, which would swallow our error into a retryable one.
