@@ -1,8 +1,9 @@
 // Case 2: backfill. `audit events --since 1d --output json` against the emulator holding N
 // events over the last day, answering each call after 100 ms and allowing 20 calls a second.
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeEmulatorConfig } from '../lib/emulator-config.mjs';
 import { run } from '../lib/proc.mjs';
 import { records } from '../lib/synth.mjs';
 
@@ -24,17 +25,8 @@ export async function backfill({ cli, emulatorModule, events: count, log }) {
   const emulator = await startEmulator({ events, latencyMs: 100, rateLimit: LIMIT });
   const work = mkdtempSync(join(tmpdir(), 'audit-bench-backfill-'));
   try {
-    const config = join(work, 'audit.yaml');
-    writeFileSync(
-      config,
-      `source:
-  provider: tencentcloud
-  region: ap-guangzhou
-  endpoint: ${emulator.url}
-  credentials: { secretId: ${TEST_SECRET_ID}, secretKey: ${TEST_SECRET_KEY} }
-  maxRequestsPerSecond: ${LIMIT}
-`,
-    );
+    const keys = { secretId: TEST_SECRET_ID, secretKey: TEST_SECRET_KEY };
+    const config = writeEmulatorConfig(join(work, 'audit.yaml'), emulator, keys, `  maxRequestsPerSecond: ${LIMIT}\n`);
     const out = join(work, 'events.ndjson');
     log(`backfill: ${count} events, ${Math.ceil(count / PAGE)} pages at ${LIMIT}/s (about ${Math.ceil(count / PAGE / LIMIT)} s)`);
     const r = await run(process.execPath, [cli, 'events', '--since', '1d', '--output', 'json', '--config', config], { stdout: out });

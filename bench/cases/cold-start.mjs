@@ -1,8 +1,9 @@
 // Case 1: cold start. `audit --version`, `audit --help` and a cron-style `audit check` over an
 // empty window against the local emulator, each against `node -e 0`, interleaved.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeEmulatorConfig } from '../lib/emulator-config.mjs';
 import { interleaved } from '../lib/proc.mjs';
 
 export async function coldStart({ cli, emulatorModule, runs, log }) {
@@ -10,22 +11,8 @@ export async function coldStart({ cli, emulatorModule, runs, log }) {
   const emulator = await startEmulator({ events: [] });
   const work = mkdtempSync(join(tmpdir(), 'audit-bench-cold-'));
   try {
-    const config = join(work, 'audit.yaml');
-    writeFileSync(
-      config,
-      `source:
-  provider: tencentcloud
-  region: ap-guangzhou
-  endpoint: ${emulator.url}
-  credentials: { secretId: ${TEST_SECRET_ID}, secretKey: ${TEST_SECRET_KEY} }
-rules:
-  - builtin: recommended
-notifiers:
-  - { name: console, type: stdout }
-state:
-  dir: ${join(work, 'state')}
-`,
-    );
+    const rest = `rules:\n  - builtin: recommended\nnotifiers:\n  - { name: console, type: stdout }\nstate:\n  dir: ${join(work, 'state')}\n`;
+    const config = writeEmulatorConfig(join(work, 'audit.yaml'), emulator, { secretId: TEST_SECRET_ID, secretKey: TEST_SECRET_KEY }, '', rest);
     const node = process.execPath;
     const mustPass = (r) => {
       if (r.code !== 0) throw new Error(`audit check exited ${r.code}: ${r.stderr}`);
