@@ -1,62 +1,353 @@
+import { stat } from 'node:fs/promises';
+import type { LoadedConfig } from './config/load.js';
+import type { SourceConfig } from './config/schema.js';
+import { prepareRules, type PreparedRules } from './config/validate.js';
+import { AuditError } from './errors.js';
+import { closeNotifiers, createNotifiers, deliverDirect, deliverOutbox, targetsFor } from './notifiers/index.js';
+import { acquireLock, ephemeralState, openState, resolveStateDir, type StateLock, type StateStore } from './state/index.js';
 import type { AuditEvent } from './events/index.js';
-import type { Source, SourceStats } from './sources/types.js';
-import type { CommandContext } from './cli/context.js';
+import type { Alert, CompiledRule, RuleSet } from './rules/index.js';
+import { createEngine, usableStates } from './rules/engine.js';
+import { ALL_TIME, type Source, type SourceStats } from './sources/types.js';
+import { planRanges, type PartitionRange } from './sources/range.js';
+import type { RunState } from './state/ephemeral.js';
+import type { Clock } from './util/clock.js';
+import { createIdSet } from './util/id-set.js';
+import type { Logger } from './util/logger.js';
 
 /**
- * Wires the stages together: source (API or recorded file) → normalized events. `audit check`
- * adds rules, state and notifiers on top (src/check/).
+ * The one wiring of every command that reads events:
+ *   source (sources/<provider>, which also normalizes) → dedupe (state/) → rules (rules/engine.ts)
+ *   → outbox (state/outbox.ts) → notifiers (notifiers/outbox.ts)
+ * `audit events` stops after the source, `audit rules test` after the rules; `audit check` and
+ * each tick of `audit watch` run it all (src/check.ts adds the lock, persistence and delivery).
  */
-export interface EventStream {
-  /** Oldest first within each partition, in batches. */
-  batches: AsyncIterable<AuditEvent[]>;
-  stats(): SourceStats;
-  done(): void;
+export interface PipelineDeps {
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+  now: Clock;
+  /** What a file source reads for `-`. */
+  stdin?: NodeJS.ReadableStream;
 }
 
-export interface StreamRequest {
-  input?: string;
-  range: { start?: Date; end?: Date };
+export async function createSource(config: SourceConfig, deps: PipelineDeps): Promise<Source> {
+  const { sourcePlugins } = await import('./sources/index.js');
+  const plugin = sourcePlugins[config.provider] as { create(options: SourceConfig, ctx: object): Promise<Source> };
+  return plugin.create(config, { logger: deps.logger, env: deps.env, now: deps.now, stdin: deps.stdin });
 }
 
-/** Events of a range from a recorded file (no config or credentials needed) or from the configured source. */
-export async function openEventStream(ctx: CommandContext, req: StreamRequest): Promise<EventStream> {
-  if (req.input) {
-    const { fileSource } = await import('./check/file-source.js');
-    const file = fileSource(req.input, { since: req.range.start, until: req.range.end }, { stdin: ctx.io.stdin, warn: (msg) => ctx.logger.warn(msg) });
-    return { batches: file.fetch(), stats: file.stats, done: () => {} };
-  }
-  const loaded = await ctx.config();
-  // A config that `audit config validate` rejects (rule files, notify names) fails here the same
-  // way, before the first API call.
-  const { validateEverything } = await import('./config/validate.js');
-  await validateEverything(loaded);
-  const source = await createSource(ctx, loaded.config.source);
-  const range = { start: req.range.start!, end: req.range.end! };
-  const progress = ctx.io.stderr.isTTY ? ttyProgress(ctx.io.stderr) : undefined;
-  async function* all() {
-    for (const partition of source.partitions()) {
-      yield* source.fetch(partition, range, { onProgress: progress?.update });
+/** `audit events`: a source's normalized events of a range, partition after partition. */
+export function eventStream(source: Source, range: { start?: Date; end?: Date }, onProgress?: (p: { partition: string; pages: number; events: number }) => void) {
+  const wanted = { start: range.start ?? ALL_TIME.start, end: range.end ?? ALL_TIME.end };
+  return (async function* all(): AsyncIterable<AuditEvent[]> {
+    for (const partition of source.partitions()) yield* source.fetch(partition, wanted, { onProgress });
+  })();
+}
+
+export interface EvaluateInput {
+  source: Source;
+  ruleSet: RuleSet;
+  state: RunState;
+  since?: Date;
+  until?: Date;
+  latenessMs: number;
+  signal?: AbortSignal;
+  /** Each new alert as soon as it is raised (then `alerts` stays empty): a replay of millions holds none. */
+  onAlerts?: (alerts: Alert[]) => Promise<void> | void;
+  /** Every event a rule's condition matched (`audit rules test`). */
+  onMatch?: (rule: CompiledRule, event: AuditEvent) => void;
+  onProgress?: (p: { partition: string; pages: number; events: number }) => void;
+}
+
+export interface EvaluateResult {
+  fetched: number;
+  fresh: number;
+  /** The new alerts (empty when they went to `onAlerts`). */
+  alerts: Alert[];
+  alertCount: number;
+  apiCalls: number;
+  failedPartitions: string[];
+  /** The earliest range start fetched (Infinity for a replay without --since): state for it must outlive this run. */
+  startMs: number;
+  /** The end of the time judged: --until/now, or the latest event of a replay. */
+  endMs: number;
+  /** The first source failure, for the one-line message and the exit code. */
+  error?: unknown;
+}
+
+/**
+ * Source → dedupe → rules, for one run. Works out each partition's range, fetches, skips events
+ * already evaluated, and judges every evaluation point the run completes (see docs/rules.md).
+ * Writes only to `state` in memory; the caller persists before delivering, so a crash never
+ * raises an alert twice.
+ */
+export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input: EvaluateInput): Promise<EvaluateResult> {
+  const { logger } = deps;
+  const { source, state, ruleSet } = input;
+  const replay = source.replay === true;
+  const now = deps.now();
+  const until = input.until ?? (replay ? undefined : now);
+  const partitions = source.partitions();
+  const checkpoints = new Map(partitions.map((p) => [p, state.checkpoint(p)]));
+  const restored = replay ? new Map<string, unknown>() : usableStates(ruleSet, state.ruleStates(), (m) => logger.warn(m));
+  const windowed = ruleSet.rules.filter((r) => r.type.windowed);
+  const plan = planRanges({
+    partitions: checkpoints,
+    replay,
+    since: input.since,
+    until,
+    latenessMs: input.latenessMs,
+    lookbackMs: ruleSet.lookbackMs,
+    historyNeeded: windowed.length > 0,
+    startsAfresh: input.since !== undefined || windowed.some((r) => !restored.has(r.rule.id)),
+  });
+  const { ranges, start } = plan;
+  const engine = createEngine(ruleSet, {
+    now: deps.now,
+    suppression: state.suppression,
+    latenessMs: input.latenessMs,
+    start,
+    restored,
+    backfill: input.since && !replay ? start : undefined,
+    onMatch: input.onMatch,
+  });
+
+  const result: EvaluateResult = { fetched: 0, fresh: 0, alerts: [], alertCount: 0, apiCalls: 0, failedPartitions: [], startMs: Infinity, endMs: until?.getTime() ?? -Infinity };
+  // Already raised (an earlier run, or earlier in this one): dropped; new ones recorded at once.
+  const raise = async (alerts: Alert[]) => {
+    const kept = alerts.filter((alert) => !state.hasAlert(alert.id) && (state.recordAlert(alert), true));
+    result.alertCount += kept.length;
+    if (input.onAlerts) {
+      if (kept.length > 0) await input.onAlerts(kept);
+    } else for (const a of kept) result.alerts.push(a);
+  };
+  // Fingerprints, not strings: a replay of millions must not hold every id.
+  const seenThisRun = createIdSet();
+  let latest = '';
+  let completeToMs = Infinity;
+
+  for (const partition of partitions) {
+    const range = ranges.get(partition)!;
+    const newFrom = range.newFrom.toISOString();
+    if (!replay || input.since) result.startMs = Math.min(result.startMs, range.start.getTime());
+    logger.debug({ partition, start: range.start.toISOString(), end: range.end.toISOString() }, 'fetching');
+    try {
+      for await (const batch of source.fetch(partition, range, { signal: input.signal, onProgress: input.onProgress })) {
+        for (const event of batch) {
+          if (!seenThisRun.add(event.id)) continue; // overlapping slices or pages may repeat an event
+          result.fetched++;
+          if (event.time > latest) latest = event.time;
+          // Events before newFrom are history for windows only; already-evaluated ones never alert again.
+          const isNew = event.time >= newFrom && !state.hasSeen(event.id);
+          if (isNew) {
+            result.fresh++;
+            state.markSeen(event.id, event.time);
+          }
+          const alerts = engine.push(event, isNew);
+          if (alerts.length > 0) await raise(alerts);
+        }
+        // A recording streams in time order: every point before its latest event is complete.
+        if (replay && latest !== '') await raise(engine.advance(Date.parse(latest) - 1));
+      }
+      if (!replay) completeToMs = Math.min(completeToMs, advanceCheckpoint(state, partition, range, now, logger));
+    } catch (err) {
+      completeToMs = -Infinity;
+      result.failedPartitions.push(partition);
+      // A partition that never had a checkpoint still records where its history must start.
+      if (!replay && !checkpoints.get(partition)) state.setCheckpoint(partition, range.start);
+      logger.error({ partition, err: errorText(err) }, 'source failed; its checkpoint stays, the next run covers the gap');
+      result.error ??= err;
     }
   }
-  return { batches: all(), stats: () => source.stats(), done: () => progress?.clear() };
+
+  if (replay) await raise(until ? engine.advance(until.getTime()) : engine.finish());
+  else {
+    // Restored states judge up to where every partition's data is contiguous (the checkpoints);
+    // states started this run, up to the end of the range when every partition was fetched.
+    const contiguous = Math.min(...partitions.map((p) => state.checkpoint(p)?.getTime() ?? -Infinity));
+    await raise(engine.advance(completeToMs, contiguous));
+    if (result.failedPartitions.length > 0 && windowed.length > 0) logger.warn('window rules are judged only up to the failed partition\'s checkpoint; the next run judges the rest');
+  }
+  state.setRuleStates(engine.states());
+  if (engine.dropped() > 0) {
+    logger.warn({ events: engine.dropped(), latenessMs: input.latenessMs }, 'events arrived later than source.lateness behind newer ones; window rules did not count them');
+  }
+  if (replay && !until && latest !== '') result.endMs = Date.parse(latest);
+  result.apiCalls = source.stats().apiCalls;
+  return result;
 }
 
-export async function createSource(ctx: CommandContext, options: any): Promise<Source> {
-  const { sourcePlugins } = await import('./sources/index.js');
-  const plugin = sourcePlugins[options.provider as keyof typeof sourcePlugins];
-  return plugin.create(options, { logger: ctx.logger, env: ctx.io.env, now: ctx.io.now });
+/**
+ * The checkpoint says "everything before this was fetched", so it only moves forward and only
+ * over time this run covered without a gap: an explicit --since later than it, a re-check of
+ * an old range, or an --until in the future must not make the next run skip events.
+ * Returns the end of the time this run fetched.
+ */
+function advanceCheckpoint(state: RunState, partition: string, range: PartitionRange, now: Date, logger: Logger): number {
+  const prev = state.checkpoint(partition);
+  const to = range.end < now ? range.end : now;
+  if (prev && range.start > prev) {
+    logger.debug({ partition, checkpoint: prev.toISOString(), start: range.start.toISOString() }, 'checkpoint kept: this range starts after it');
+  } else if (!prev || to > prev) state.setCheckpoint(partition, to);
+  return to.getTime();
 }
 
-/** One self-overwriting status line on stderr while pages arrive; only in a terminal. */
-function ttyProgress(stderr: NodeJS.WritableStream) {
-  let shown = false;
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export type { SourceStats };
+
+// ---- audit check / one tick of audit watch: lock → evaluate → persist → deliver ----
+
+export interface CheckRequest {
+  since?: Date;
+  until?: Date;
+  input?: string;
+  /** Set: print this run's alerts in that format, in place of the stdout notifiers. */
+  output?: 'text' | 'json';
+  dryRun: boolean;
+  noState: boolean;
+  failOnMatch: boolean;
+  lockTimeoutMs: number;
+}
+
+export interface CheckDeps extends PipelineDeps {
+  stdout: NodeJS.WritableStream;
+  cwd: string;
+}
+
+export interface CheckSummary {
+  events: number;
+  new: number;
+  alerts: number;
+  delivered: number;
+  pending: number;
+  apiCalls: number;
+  ms: number;
+}
+
+export interface CheckSession {
+  /** One check; resolves to its exit code. */
+  run(req: CheckRequest, signal?: AbortSignal): Promise<{ code: number; summary?: CheckSummary }>;
+}
+
+/**
+ * Checks against one config. The state stays in memory between runs (`audit watch`), and is read
+ * again only when another process saved it in between; each run still takes the lock.
+ */
+export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: PreparedRules): CheckSession {
+  const { logger } = deps;
+  const ruleSet = prepared.ruleSet;
+  const notify = new Map(prepared.enabled.map((r) => [r.id, r.notify]));
+  const routes = (alert: Alert) => notify.get(alert.rule.id);
+  const held: { store?: StateStore; stamp?: string } = {};
+
   return {
-    update: (p: { partition: string; pages: number; events: number }) => {
-      shown = true;
-      stderr.write(`\r\x1b[2K${p.partition}: ${p.pages} pages, ${p.events} events`);
-    },
-    clear: () => {
-      if (shown) stderr.write('\r\x1b[2K');
+    async run(req, signal) {
+      const started = Date.now();
+      const ctx = { logger, env: deps.env, now: deps.now, stdout: deps.stdout };
+      const printer = req.output ?? (req.dryRun ? 'text' : undefined);
+      const notifiers = createNotifiers(loaded.config.notifiers.filter((n) => !(printer && n.type === 'stdout')), ctx);
+      const [stdoutPrinter] = printer ? createNotifiers([{ name: 'output', type: 'stdout', format: printer } as never], ctx) : [];
+      let lock: StateLock | null = null;
+      let store: StateStore | undefined;
+      let source: Source | undefined;
+      try {
+        if (!req.noState) {
+          const dir = resolveStateDir({ configuredDir: loaded.config.state.dir, configPath: loaded.path, env: deps.env, cwd: deps.cwd });
+          if (!req.dryRun) {
+            lock = await acquireLock(dir, { timeoutMs: req.lockTimeoutMs, logger });
+            if (!lock) {
+              logger.info({ stateDir: dir }, 'another audit check is in progress on this state directory; skipping this run');
+              return { code: 0 };
+            }
+          }
+          store = !req.dryRun && held.store && held.stamp === (await fileStamp(held.store.file)) ? held.store : await openState({ dir, logger, now: deps.now, readOnly: req.dryRun, lock: lock ?? undefined });
+        }
+        const latenessMs = loaded.config.source.lateness;
+        source = await createSource(req.input ? { provider: 'file', path: req.input, lateness: latenessMs } : loaded.config.source, deps);
+        // With nothing to persist first and nothing but the printer to deliver to, alerts are printed
+        // as they are raised: a replay of millions then holds none of them in memory.
+        const streamed = stdoutPrinter !== undefined && !(store && !req.dryRun) && (req.dryRun || notifiers.length === 0);
+        const result = await evaluate(deps, {
+          source,
+          ruleSet,
+          state: store ?? ephemeralState(),
+          since: req.since,
+          until: req.until,
+          latenessMs,
+          signal,
+          onAlerts: streamed ? async (batch) => void (await stdoutPrinter.send(batch)) : undefined,
+        });
+        const alerts = result.alerts;
+
+        // Persist before delivering: a crash after this point re-sends (at least once), never re-raises.
+        // The printer is output, not a delivery: with no notifier every alert counts as delivered.
+        let delivered = streamed && !req.dryRun ? result.alertCount : 0;
+        let pending = 0;
+        if (store && !req.dryRun) {
+          for (const alert of alerts) store.outbox.add(alert, targetsFor(alert, notifiers, routes));
+          pruneState(store, result, latenessMs, prepared.enabled, deps.now());
+          await store.save();
+        }
+        if (stdoutPrinter && !streamed && alerts.length) await stdoutPrinter.send(alerts);
+        if (store && !req.dryRun) {
+          ({ delivered, pending } = await deliverOutbox(store.outbox, notifiers, logger, signal));
+          await store.save();
+          held.store = store;
+          held.stamp = await fileStamp(store.file);
+        } else if (!req.dryRun && !streamed) {
+          ({ delivered, pending } = await deliverDirect(alerts, notifiers, routes, logger, signal));
+        }
+
+        const summary: CheckSummary = { events: result.fetched, new: result.fresh, alerts: result.alertCount, delivered, pending, apiCalls: result.apiCalls, ms: Date.now() - started };
+        logger.info(summary, req.dryRun ? 'check done (dry run: nothing saved or sent)' : 'check done');
+        if (result.error) {
+          if (result.error instanceof AuditError) throw result.error;
+          throw new AuditError('E_SOURCE', `source failed: ${errorText(result.error)}`, { cause: result.error });
+        }
+        if (pending > 0) return { code: 1, summary };
+        return { code: req.failOnMatch && result.alertCount > 0 ? 3 : 0, summary };
+      } catch (err) {
+        // Whatever failed, the next run reads the state from disk again.
+        held.store = undefined;
+        throw err;
+      } finally {
+        await closeNotifiers(notifiers);
+        await source?.close?.().catch(() => undefined);
+        await lock?.release();
+      }
     },
   };
+}
+
+/** One `audit check`. */
+export async function runCheck(deps: CheckDeps, loaded: LoadedConfig, req: CheckRequest, signal?: AbortSignal) {
+  // Everything that can be wrong with the config is found before any lock, file or API call.
+  const prepared = await prepareRules(loaded);
+  return checkSession(deps, loaded, prepared).run(req, signal);
+}
+
+/** Changes whenever another process writes the state file. */
+async function fileStamp(file: string): Promise<string | undefined> {
+  try {
+    const s = await stat(file);
+    return `${s.mtimeMs}:${s.size}:${s.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps what a later run over the same range could fetch again: measured back from the end of
+ * this run's range, not from now, so re-checking an old range (or a replay) stays deduplicated;
+ * nor anything inside the range this run fetched: running `--since 3h` twice raises nothing twice.
+ */
+function pruneState(store: StateStore, result: EvaluateResult, latenessMs: number, rules: { suppress?: number; window?: number }[], now: Date): void {
+  const end = Math.min(now.getTime(), Number.isFinite(result.endMs) ? result.endMs : now.getTime());
+  const margin = 60 * 60_000;
+  const longest = rules.reduce((m, r) => Math.max(m, r.suppress ?? 0, 2 * (r.window ?? 0)), 0);
+  const keepFrom = Math.min(end - latenessMs - longest - margin, result.startMs);
+  store.prune(new Date(keepFrom), new Date(end - longest - margin));
 }

@@ -1,12 +1,13 @@
 import * as z from 'zod';
+import { fileOptions } from '../sources/file/source.js';
 import { tencentcloudOptions } from '../sources/tencentcloud/options.js';
 import { rulesConfigSchema } from '../rules/config.js';
 import { notifiersConfigSchema } from '../notifiers/config.js';
 
-/** Only one provider today; an object without `provider` means Tencent Cloud. */
+/** A union on `provider`; an object without `provider` means Tencent Cloud, as it always did. */
 const sourceSchema = z.preprocess(
   (value) => (value && typeof value === 'object' && !('provider' in value) ? { provider: 'tencentcloud', ...value } : value),
-  tencentcloudOptions,
+  z.discriminatedUnion('provider', [tencentcloudOptions, fileOptions]),
 );
 
 const stateSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SEVERITIES } from '../rules/types.js';
+import { SEVERITIES } from '../rules/model.js';
 import { notifierPlugins } from './registry.js';
 
 /** Keys every notifier has, whatever its type. */

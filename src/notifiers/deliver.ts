@@ -1,4 +1,5 @@
-import { severityRank, type Alert } from '../rules/types.js';
+import type { Alert } from '../rules/model.js';
+import { routes, type Routes } from './route.js';
 import type { Logger } from '../util/logger.js';
 import { makeDigest, planMessages } from './digest.js';
 import type { NotifierConfig } from './config.js';
@@ -26,16 +27,9 @@ export function createNotifiers(configs: readonly NotifierConfig[], ctx: Notifie
 export type DeliveryReport = Map<string, Map<string, DeliveryResult>>;
 
 export interface DeliverOptions {
-  /** The rule's `notify:` list for an alert; undefined means every notifier. */
-  routes?: (alert: Alert) => readonly string[] | undefined;
+  routes?: Routes;
   signal?: AbortSignal;
   logger?: Logger;
-}
-
-function wants(notifier: Notifier, alert: Alert, routes: DeliverOptions['routes']): boolean {
-  const names = routes?.(alert);
-  if (names && !names.includes(notifier.name)) return false;
-  return !notifier.minSeverity || severityRank(alert.rule.severity) >= severityRank(notifier.minSeverity);
 }
 
 /**
@@ -51,7 +45,7 @@ export async function deliver(alerts: readonly Alert[], notifiers: readonly Noti
 
   await Promise.all(
     notifiers.map(async (notifier) => {
-      const mine = alerts.filter((a) => wants(notifier, a, options.routes));
+      const mine = alerts.filter((a) => routes(notifier, a, options.routes));
       if (mine.length === 0) return;
       const { single, covered } = planMessages(mine, notifier.maxPerRun);
       const digest = covered.length ? makeDigest(covered) : undefined;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { severityRank, type Alert } from '../rules/types.js';
+import { severityRank, type Alert } from '../rules/model.js';
 
 /** The rule id of the one summary message a burst collapses into. */
 export const DIGEST_RULE_ID = 'cloudaudit-watch.digest';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as z from 'zod';
 import { durationSchema } from '../util/duration-schema.js';
 import { renderTemplate } from '../util/template.js';
-import type { Alert } from '../rules/types.js';
+import type { Alert } from '../rules/model.js';
 import { defineNotifier, type DeliveryResult } from './types.js';
 
 export const execOptions = z.strictObject({

@@ -5,3 +5,5 @@ export { createNotifiers, deliver, closeNotifiers, type DeliveryReport, type Del
 export { makeDigest, isDigest, DIGEST_RULE_ID } from './digest.js';
 export { retryPolicy, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 export { safeUrl } from './redact.js';
+export { deliverOutbox, deliverDirect, type OutboxResult } from './outbox.js';
+export { targetsFor, routes, type Routes } from './route.js';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { defineNotifier, type DeliveryResult } from './types.js';
-import type { Alert } from '../rules/types.js';
+import type { Alert } from '../rules/model.js';
 import { oneLine } from './format/text.js';
 
 export const stdoutOptions = z.strictObject({

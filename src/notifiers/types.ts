@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Alert, Severity } from '../rules/types.js';
+import type { Alert, Severity } from '../rules/model.js';
 import type { RetryPolicy } from './retry.js';
 import type { Logger } from '../util/logger.js';
 import type { Clock } from '../util/clock.js';

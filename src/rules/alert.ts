@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AuditEvent } from '../events/index.js';
 import { formatDuration } from '../util/duration.js';
 import { renderTemplate } from '../util/template.js';
-import type { Alert } from './types.js';
+import type { Alert } from './model.js';
 
 /** Stable alert id: the same rule, group and event (or window) always hash the same. */
 export function fingerprint(...parts: string[]): string {

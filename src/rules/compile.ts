@@ -1,13 +1,25 @@
+import type * as z from 'zod';
 import { AuditError } from '../errors.js';
 import type { AuditEvent } from '../events/index.js';
-import type { Alert, Severity } from './types.js';
+import { fingerprint } from './alert.js';
+import type { Alert, Severity } from './model.js';
+import { ruleTypeOf, type RuleTypeName, type ruleTypes } from './types/index.js';
+import type { RuleTypePlugin } from './types/define.js';
 import { candidateIndex } from './candidates.js';
-import { distinctKey, grouping, type Group } from './group.js';
+import { grouping, type Group } from './group.js';
 import type { RuleIssue } from './matchers.js';
 import { compileWhen, type Predicate } from './when.js';
 
+/** Evaluation points of window rules are a minute apart unless the rule says otherwise. */
+export const DEFAULT_EVERY_MS = 60_000;
+
+/** Each keyed rule type's options under its key (`count`, `spike`, ...), as its plugin declares them. */
+export type RuleTypeOptions = {
+  [K in Exclude<RuleTypeName, 'event'>]?: z.output<NonNullable<(typeof ruleTypes)[K]['options']>>;
+};
+
 /** A rule after loading: defaults applied, overrides merged, durations in milliseconds. */
-export interface LoadedRule {
+export interface LoadedRule extends RuleTypeOptions {
   id: string;
   title: string;
   description?: string;
@@ -17,9 +29,8 @@ export interface LoadedRule {
   summary?: string;
   notify?: string[];
   window?: number;
-  count?: { gte?: number; gt?: number };
-  spike?: { increase?: number; decrease?: number; minCount: number };
-  distinct?: { field: string; gte: number };
+  /** Distance between evaluation points of a window rule. */
+  every?: number;
   groupBy?: string[];
   suppress?: number;
   /** 'builtin', 'inline', or the rule file's path. */
@@ -27,13 +38,12 @@ export interface LoadedRule {
   summarize?: (alert: Alert) => string;
 }
 
-export type RuleKind = 'event' | 'count' | 'spike' | 'distinct';
-
 export interface CompiledRule {
   /** Position in the rule set; alerts come out in rule order. */
   index: number;
   rule: LoadedRule;
-  kind: RuleKind;
+  /** The rule's type (src/rules/types/), chosen by its keys. */
+  type: RuleTypePlugin;
   test: Predicate;
   /** Exact event names the rule requires, when its `when` pins `name`. */
   names?: string[];
@@ -43,15 +53,16 @@ export interface CompiledRule {
   groupKey(event: AuditEvent): string;
   /** The group object for a window group or an alert (null without groupBy). */
   groupObject(event: AuditEvent): Group;
-  /** The value a `distinct` rule counts, as a key; undefined when the event has none. */
-  distinctOf?(event: AuditEvent): string | undefined;
+  /** 0 for rules without a window. */
   windowMs: number;
-  /** How much history before the end time the rule looks at (two windows for a spike). */
+  /** Distance between evaluation points: `every`, else 1m, or the window if shorter. */
+  stepMs: number;
+  /** How much history an evaluation point reads (two windows for a spike). */
   lookbackMs: number;
   /** 0 means never suppressed. */
   suppressMs: number;
-  /** Aggregate rules: whether the window's numbers make an alert. */
-  fires(current: number, previous: number): boolean;
+  /** Changes whenever what the rule counts changes: a stored window state is only restored under the same key. */
+  stateKey: string;
 }
 
 export interface RuleSet {
@@ -71,42 +82,29 @@ function compileRule(rule: LoadedRule, index: number): CompiledRule {
       issues: issues.map((i) => `${rule.id}.${i.path.join('.')}: ${i.message}`),
     });
   }
-  const kind: RuleKind = rule.window === undefined ? 'event' : rule.spike ? 'spike' : rule.distinct ? 'distinct' : 'count';
-  const windowMs = rule.window ?? 0;
+  const type = ruleTypeOf(rule);
+  const windowMs = type.windowed ? (rule.window ?? 0) : 0;
   const groups = grouping(rule.groupBy ?? []);
+  const key = type.key;
   return {
     index,
     rule,
-    kind,
+    type,
     test: when.test,
     names: when.names,
     nameTest: when.nameTest,
     groupKey: groups.key,
     groupObject: groups.group,
-    distinctOf: rule.distinct ? distinctKey(rule.distinct.field) : undefined,
     windowMs,
-    lookbackMs: kind === 'spike' ? 2 * windowMs : windowMs,
-    // Without an explicit period an aggregate rule alerts once per window, so a check run
-    // every minute does not report the same burst five times.
-    suppressMs: rule.suppress ?? (kind === 'event' ? 0 : windowMs),
-    fires: firesFor(rule),
+    stepMs: windowMs === 0 ? 0 : (rule.every ?? Math.min(DEFAULT_EVERY_MS, windowMs)),
+    lookbackMs: windowMs * (type.lookbackWindows ?? 1),
+    // Without an explicit period a window rule alerts once per window, so one burst is one alert,
+    // not one per evaluation point it stays above the threshold.
+    suppressMs: rule.suppress ?? windowMs,
+    stateKey: fingerprint(
+      JSON.stringify([type.type, rule.when, windowMs, rule.every ?? null, rule.groupBy ?? [], key ? (rule as unknown as Record<string, unknown>)[key] : null]),
+    ).slice(0, 16),
   };
-}
-
-function firesFor(rule: LoadedRule): (current: number, previous: number) => boolean {
-  const { count, spike, distinct } = rule;
-  if (spike?.increase !== undefined) {
-    const inc = spike.increase;
-    return (cur, prev) => cur >= spike.minCount && (prev === 0 || (cur - prev) / prev > inc);
-  }
-  if (spike?.decrease !== undefined) {
-    const dec = spike.decrease;
-    return (cur, prev) => prev >= spike.minCount && (prev - cur) / prev > dec;
-  }
-  if (distinct) return (cur) => cur >= distinct.gte;
-  if (count?.gt !== undefined) return (cur) => cur > count.gt!;
-  const gte = count?.gte ?? 1;
-  return (cur) => cur >= gte;
 }
 
 /**

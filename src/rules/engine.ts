@@ -1,150 +1,173 @@
 import type { AuditEvent } from '../events/index.js';
 import type { Clock } from '../util/clock.js';
-import { fingerprint, summarize } from './alert.js';
 import type { CompiledRule, RuleSet } from './compile.js';
-import { memorySuppression, type Alert, type SuppressionStore } from './types.js';
-import { createWindowState, type WindowState } from './windows.js';
+import { memorySuppression, type Alert, type SuppressionStore } from './model.js';
+import type { RuleRuntime, RuleStart, RuleState } from './types/define.js';
+
+/** What a rule's state left in the state store: its rule id, the rule's stateKey then, and the snapshot. */
+export type StoredRuleState = readonly [ruleId: string, stateKey: string, snapshot: unknown];
 
 export interface EngineOptions {
-  /** End of the check. Aggregate windows end here; without it, at the latest event time seen. */
-  until?: Date;
   now: Clock;
   suppression?: SuppressionStore;
+  /** How late an event may arrive after newer ones and still count in windows (source.lateness). */
+  latenessMs?: number;
+  /** Where rules without a restored state begin (default: no history limit, first point from the first event). */
+  start?: RuleStart;
+  /** Rule states of an earlier run, from usableStates(): restored instead of started afresh. */
+  restored?: ReadonlyMap<string, unknown>;
+  /**
+   * An explicit range over a restored state (`--since`): window rules also judge the points from
+   * `backfill.firstPointMs` with every event, beside the restored state that goes on.
+   */
+  backfill?: RuleStart;
   /** Called for every event a rule's condition matched (before windows and suppression). */
   onMatch?: (rule: CompiledRule, event: AuditEvent) => void;
 }
 
 export interface Engine {
-  /** Per-event alerts for this event, at once. */
-  push(event: AuditEvent): Alert[];
-  /** Aggregate alerts for the windows ending at the end time. Call once, after the last push. */
+  /** Per-event alerts for this event, at once. `fresh` is false for events an earlier run evaluated. */
+  push(event: AuditEvent, fresh?: boolean): Alert[];
+  /**
+   * Window alerts of every evaluation point up to the watermark not judged before, oldest
+   * first. States restored from an earlier run judge up to `restoredWatermarkMs` (where their
+   * history is contiguous), those started in this run up to `watermarkMs`.
+   */
+  advance(watermarkMs: number, restoredWatermarkMs?: number): Alert[];
+  /** Judges up to the latest event pushed: the end of a replay. */
   finish(): Alert[];
+  /** What each rule keeps for the next run. */
+  states(): StoredRuleState[];
   /** Ids of the rules whose condition matches the event; no side effects. */
   matches(event: AuditEvent): string[];
   /** Window entries currently held; stays bounded by the windows however many events pass. */
   retained(): number;
+  /** Events that arrived too late (past source.lateness behind newer ones) to count in windows. */
+  dropped(): number;
 }
 
-const MIN_PRUNE_INTERVAL = 4096;
 /** What push returns when nothing matched, which is most events: frozen, as it is shared. */
 const NO_ALERTS = Object.freeze([]) as unknown as Alert[];
+export const DEFAULT_LATENESS_MS = 15 * 60_000;
 
-/** Whole seconds without `.000`, like the event times CloudAudit gives. */
-function isoTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return ms % 1000 === 0 ? iso.replace('.000Z', 'Z') : iso;
+/** The stored states that still fit their rule (same stateKey, a snapshot of the right shape). */
+export function usableStates(ruleSet: RuleSet, stored: readonly StoredRuleState[], warn: (msg: string) => void): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [id, key, snapshot] of stored) {
+    const rule = ruleSet.byId.get(id);
+    if (!rule?.type.snapshot || rule.stateKey !== key) continue; // the rule changed or is gone: start afresh
+    const parsed = rule.type.snapshot.safeParse(snapshot);
+    if (parsed.success) out.set(id, parsed.data);
+    else warn(`rule ${id}: its saved window state is unusable and starts afresh (${parsed.error.issues[0]?.message})`);
+  }
+  return out;
+}
+
+/** A state and its watermark's source: restored ones follow the checkpoints, new ones this run's range. */
+interface Held {
+  state: RuleState;
+  restored: boolean;
+}
+
+/** A restored state with a backfill beside it (`--since`): both see every event; the restored one goes on. */
+function pair(main: RuleState, extra: RuleState, watermarks: { restored: number }): RuleState {
+  return {
+    push: (event, ms, fresh) => (extra.push(event, ms, fresh), main.push(event, ms, fresh)),
+    advance(watermark) {
+      const alerts = main.advance(watermarks.restored);
+      const ids = new Set(alerts.map((a) => a.id));
+      return alerts.concat(extra.advance(watermark).filter((a) => !ids.has(a.id)));
+    },
+    snapshot: () => main.snapshot(),
+    retained: () => main.retained() + extra.retained(),
+    dropped: () => main.dropped(),
+  };
 }
 
 export function createEngine(ruleSet: RuleSet, options: EngineOptions): Engine {
   const store = options.suppression ?? memorySuppression();
-  const untilMs = options.until?.getTime();
-  const states = new Map<CompiledRule, WindowState>();
-  for (const rule of ruleSet.rules) if (rule.kind !== 'event') states.set(rule, createWindowState(rule.kind === 'distinct'));
-  const stateAt: (WindowState | undefined)[] = ruleSet.rules.map((r) => states.get(r));
+  const runtime: RuleRuntime = {
+    now: options.now,
+    latenessMs: options.latenessMs ?? DEFAULT_LATENESS_MS,
+    allowed(rule, groupKey, atMs) {
+      if (rule.suppressMs <= 0) return true;
+      const key = `${rule.rule.id}\u0000${groupKey}`;
+      const last = store.get(key);
+      if (last !== undefined && Math.abs(atMs - last) < rule.suppressMs) return false;
+      store.set(key, last === undefined ? atMs : Math.max(last, atMs));
+      return true;
+    },
+  };
+  const start = options.start ?? { historyFromMs: -Infinity };
+  const watermarks = { restored: -Infinity };
+  const held: Held[] = ruleSet.rules.map((rule) => {
+    const ruleOptions = rule.type.key ? (rule.rule as unknown as Record<string, unknown>)[rule.type.key] : undefined;
+    const make = (init: { start: RuleStart; snapshot?: unknown }) => rule.type.create(rule, runtime, init, ruleOptions);
+    const snapshot = options.restored?.get(rule.rule.id);
+    if (snapshot === undefined) return { state: make({ start }), restored: false };
+    const main = make({ start, snapshot });
+    // Paired, the backfill's watermark is the one passed; the restored state reads its own from `watermarks`.
+    if (options.backfill && rule.type.windowed) return { state: pair(main, make({ start: options.backfill }), watermarks), restored: false };
+    return { state: main, restored: true };
+  });
+  const states = held.map((h) => h.state);
+  const windowed = ruleSet.rules.filter((r) => r.type.windowed);
   const onMatch = options.onMatch;
   // Sorted replays give runs of events in the same second: parse each time text once.
   let lastTime: unknown = NaN;
   let lastMs = NaN;
   let maxMs = -Infinity;
-  let sincePrune = 0;
-  let pruneEvery = MIN_PRUNE_INTERVAL;
 
-  /** Same rule and group at most once per period, judged on alert times (late events too). */
-  function allowed(rule: CompiledRule, groupKey: string, atMs: number): boolean {
-    if (rule.suppressMs <= 0) return true;
-    const key = `${rule.rule.id}\u0000${groupKey}`;
-    const last = store.get(key);
-    if (last !== undefined && Math.abs(atMs - last) < rule.suppressMs) return false;
-    store.set(key, last === undefined ? atMs : Math.max(last, atMs));
-    return true;
-  }
-
-  function alertFor(rule: CompiledRule, event: AuditEvent, atMs: number): Alert | undefined {
-    const key = rule.groupKey(event);
-    if (!allowed(rule, key, Number.isFinite(atMs) ? atMs : (options.now().getTime()))) return undefined;
-    const { id, title, severity } = rule.rule;
-    const alert: Alert = {
-      id: fingerprint(id, key, event.id),
-      time: event.time,
-      rule: { id, title, severity },
-      summary: '',
-      event,
-      count: 1,
-      group: rule.groupObject(event),
-      window: null,
-    };
-    alert.summary = summarize(rule.rule, alert);
-    return alert;
-  }
-
-  function pruneAll(end: number): void {
-    let groups = 0;
-    for (const [rule, state] of states) groups += state.prune(end - rule.lookbackMs);
-    // Pruning costs one pass over the groups, so it runs at most once per that many events.
-    pruneEvery = Math.max(MIN_PRUNE_INTERVAL, groups);
-    sincePrune = 0;
-  }
-
-  function push(event: AuditEvent): Alert[] {
+  function push(event: AuditEvent, fresh = true): Alert[] {
     const time = event.time;
     if (time !== lastTime) {
       lastMs = Date.parse(time);
       lastTime = typeof time === 'string' ? time : NaN; // NaN equals nothing
     }
     const ms = lastMs;
-    if (Number.isFinite(ms) && ms > maxMs) maxMs = ms;
+    if (ms > maxMs) maxMs = ms;
     let out: Alert[] | undefined;
     const candidates = ruleSet.candidates(event.name);
     for (let i = 0; i < candidates.length; i++) {
       const rule = candidates[i];
       if (!rule.test(event)) continue;
       onMatch?.(rule, event);
-      if (rule.kind === 'event') {
-        const alert = alertFor(rule, event, ms);
-        if (alert) (out ??= []).push(alert);
-        continue;
-      }
-      if (!Number.isFinite(ms)) continue;
-      const end = untilMs ?? maxMs;
-      // Outside every window this rule will look at: (end - lookback, end].
-      if (ms > end || ms <= end - rule.lookbackMs) continue;
-      stateAt[rule.index]!.add(rule.groupKey(event), event, ms, rule.distinctOf?.(event), rule.groupObject);
+      const alert = states[rule.index].push(event, ms, fresh);
+      if (alert) (out ??= []).push(alert);
     }
-    if (states.size > 0 && ++sincePrune >= pruneEvery) pruneAll(untilMs ?? maxMs);
     return out ?? NO_ALERTS;
   }
 
-  function finish(): Alert[] {
-    const end = untilMs ?? (Number.isFinite(maxMs) ? maxMs : options.now().getTime());
-    const out: Alert[] = [];
-    for (const [rule, state] of states) {
-      state.prune(end - rule.lookbackMs);
-      const window = { start: isoTime(end - rule.windowMs), end: isoTime(end) };
-      for (const r of state.evaluate(end, rule.windowMs)) {
-        const current = rule.kind === 'distinct' ? r.distinct : r.current;
-        if (!rule.fires(current, r.previous) || !allowed(rule, r.key, end)) continue;
-        const { id, title, severity } = rule.rule;
-        const alert: Alert = {
-          id: fingerprint(id, r.key, window.start, window.end),
-          time: window.end,
-          rule: { id, title, severity },
-          summary: '',
-          event: r.last,
-          count: current,
-          group: r.group,
-          window,
-        };
-        alert.summary = summarize(rule.rule, alert, rule.kind === 'spike' ? r.previous : undefined);
-        out.push(alert);
-      }
+  function advance(watermarkOf: (rule: CompiledRule) => number): Alert[] {
+    let out: Alert[] | undefined;
+    for (const rule of windowed) {
+      const h = held[rule.index];
+      const alerts = h.state.advance(h.restored ? watermarks.restored : watermarkOf(rule));
+      if (alerts.length > 0) (out ??= []).push(...alerts);
     }
-    return out;
+    // Oldest first across rules; a stable sort keeps rule order within one point.
+    return out ? out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)) : NO_ALERTS;
   }
 
-  function matches(event: AuditEvent): string[] {
-    return ruleSet.candidates(event.name).filter((r) => r.test(event)).map((r) => r.rule.id);
-  }
-
-  const retained = () => [...states.values()].reduce((n, s) => n + s.size(), 0);
-  return { push, finish, matches, retained };
+  return {
+    push,
+    advance(watermarkMs, restoredWatermarkMs = watermarkMs) {
+      watermarks.restored = restoredWatermarkMs;
+      return advance(() => watermarkMs);
+    },
+    // Each rule's last point is the first at or after the latest event, so that event is judged.
+    finish() {
+      if (!Number.isFinite(maxMs)) return NO_ALERTS;
+      watermarks.restored = maxMs;
+      return advance((rule) => Math.ceil(maxMs / rule.stepMs) * rule.stepMs);
+    },
+    states: () =>
+      ruleSet.rules.flatMap((rule) => {
+        const snapshot = states[rule.index].snapshot();
+        return snapshot === undefined ? [] : [[rule.rule.id, rule.stateKey, snapshot] as const];
+      }),
+    matches: (event) => ruleSet.candidates(event.name).filter((r) => r.test(event)).map((r) => r.rule.id),
+    retained: () => states.reduce((n, s) => n + s.retained(), 0),
+    dropped: () => states.reduce((n, s) => n + s.dropped(), 0),
+  };
 }

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { AuditError } from '../errors.js';
-import type { Alert } from './types.js';
+import type { Alert } from './model.js';
 
 /** Per rule: how many alerts, or exactly which events (by id) the alerts are for. */
 export type Expectations = Map<string, number | string[]>;

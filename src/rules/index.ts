@@ -1,4 +1,4 @@
-export * from './types.js';
+export * from './model.js';
 export { rulesConfigSchema, DEFAULT_RULES_CONFIG, type RulesConfig, type RulesConfigItem } from './config.js';
 export { ruleSchema, type RuleSpec, type RuleSpecInput } from './schema.js';
 export { loadRules, type LoadOptions } from './load.js';

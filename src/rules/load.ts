@@ -3,6 +3,7 @@ import { BUILTIN_PACKS, BUILTIN_RULES } from './builtin/index.js';
 import type { LoadedRule } from './compile.js';
 import { rulesConfigSchema, type RulesConfigItem } from './config.js';
 import { displayPath, expandRuleGlob, formatPath, readRuleFile } from './files.js';
+import { keyedRuleTypes } from './types/index.js';
 import { aggregationProblems, type RuleOverride, type RuleSpec } from './schema.js';
 
 export interface LoadOptions {
@@ -23,8 +24,9 @@ function applyOverride(base: LoadedRule, override: RuleOverride, at: string, iss
   const patch = Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined));
   const merged: LoadedRule = { ...base, ...patch };
   // A new aggregation replaces the built-in's, rather than clashing with it.
-  for (const kind of ['count', 'spike', 'distinct'] as const) {
-    if (override[kind] !== undefined) for (const other of ['count', 'spike', 'distinct'] as const) if (other !== kind) delete merged[other];
+  const keys = keyedRuleTypes.map((t) => t.key as keyof LoadedRule);
+  for (const key of keys) {
+    if ((override as Partial<LoadedRule>)[key] !== undefined) for (const other of keys) if (other !== key) delete merged[other];
   }
   for (const p of aggregationProblems(merged)) issues.push(`${at}.${p.path.join('.')}: ${p.message}`);
   return merged;

@@ -1,25 +1,9 @@
 import * as z from 'zod';
 import { durationSchema } from '../util/duration-schema.js';
-import { SEVERITIES } from './types.js';
-import { checkFieldPath } from './fields.js';
+import { SEVERITIES } from './model.js';
+import { fieldPathSchema, positiveDuration } from './option-schemas.js';
+import { keyedRuleTypes, type RuleTypeName, type ruleTypes } from './types/index.js';
 import { compileWhen } from './when.js';
-
-const fieldPathSchema = z.string().superRefine((path, ctx) => {
-  const problem = checkFieldPath(path);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-
-/** `30%` to 0.3; plain numbers are refused because 0.3 and 30 would both look plausible. */
-const percentSchema = z.string().transform((text, ctx) => {
-  const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(text.trim());
-  if (!m) {
-    ctx.addIssue({ code: 'custom', message: `invalid percentage ${JSON.stringify(text)} (use e.g. "30%")` });
-    return z.NEVER;
-  }
-  return Number(m[1]) / 100;
-});
-
-const positiveDuration = durationSchema.refine((ms) => ms > 0, { message: 'must be longer than 0' });
 
 const whenSchema = z.unknown().superRefine((when, ctx) => {
   const issues: { path: (string | number)[]; message: string }[] = [];
@@ -38,31 +22,41 @@ export const ruleFields = {
   summary: z.string().min(1).optional(),
   notify: z.array(z.string().min(1)).min(1).optional(),
   window: positiveDuration.optional(),
-  count: z
-    .strictObject({ gte: z.number().int().min(1).optional(), gt: z.number().int().min(0).optional() })
-    .refine((c) => (c.gte === undefined) !== (c.gt === undefined), { message: 'give exactly one of gte or gt' })
-    .optional(),
-  spike: z
-    .strictObject({ increase: percentSchema.optional(), decrease: percentSchema.optional(), minCount: z.number().int().min(1).default(1) })
-    .refine((s) => (s.increase === undefined) !== (s.decrease === undefined), { message: 'give exactly one of increase or decrease' })
-    .optional(),
-  distinct: z.strictObject({ field: fieldPathSchema, gte: z.number().int().min(1) }).optional(),
+  /** Distance between evaluation points (default 1m, or the window if shorter). */
+  every: positiveDuration.optional(),
+  ...typeOptionFields(),
   groupBy: z.union([fieldPathSchema, z.array(fieldPathSchema).min(1)]).transform((g) => (Array.isArray(g) ? g : [g])).optional(),
   suppress: durationSchema.optional(),
 };
 
-type Parsed = { window?: number; count?: unknown; spike?: unknown; distinct?: unknown };
+/** `count: {...}`, `spike: {...}`, ...: each keyed rule type's options, optional, under its key. */
+function typeOptionFields() {
+  const fields: Record<string, z.ZodType> = {};
+  for (const t of keyedRuleTypes) fields[t.key!] = t.options!.optional();
+  return fields as { [K in Exclude<RuleTypeName, 'event'>]: z.ZodOptional<NonNullable<(typeof ruleTypes)[K]['options']>> };
+}
+
 
 /** Cross-field problems, shared by inline, file and merged (built-in + override) rules. */
-export function aggregationProblems(rule: Parsed): { path: string[]; message: string }[] {
-  const kinds = (['count', 'spike', 'distinct'] as const).filter((k) => rule[k] !== undefined);
-  if (rule.window === undefined) return kinds.map((k) => ({ path: [k], message: `${k} needs a window` }));
-  if (kinds.length === 0) return [{ path: ['window'], message: 'window needs one of count, spike or distinct' }];
-  if (kinds.length > 1) return [{ path: [kinds[1]], message: `give only one of ${kinds.join(', ')}` }];
+export function aggregationProblems(parsed: { window?: number; every?: number }): { path: string[]; message: string }[] {
+  const rule = parsed as Record<string, unknown> & typeof parsed;
+  const keyed = keyedRuleTypes.filter((t) => rule[t.key!] !== undefined);
+  const windowedKeys = keyedRuleTypes.filter((t) => t.windowed).map((t) => t.key!);
+  if (keyed.length > 1) return [{ path: [keyed[1].key!], message: `give only one of ${keyed.map((t) => t.key).join(', ')}` }];
+  const type = keyed[0];
+  if (rule.window === undefined) {
+    if (type?.windowed) return [{ path: [type.key!], message: `${type.key} needs a window` }];
+    if (rule.every !== undefined) return [{ path: ['every'], message: 'every needs a window' }];
+    return [];
+  }
+  if (!type?.windowed) return [{ path: ['window'], message: `window needs one of ${windowedKeys.join(', ')}` }];
+  if (rule.every !== undefined && rule.every > rule.window) {
+    return [{ path: ['every'], message: 'every must not be longer than the window (events between windows would never count)' }];
+  }
   return [];
 }
 
-function checkAggregation(rule: Parsed, ctx: z.RefinementCtx): void {
+function checkAggregation(rule: { window?: number; every?: number }, ctx: z.RefinementCtx): void {
   for (const p of aggregationProblems(rule)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
 }
 

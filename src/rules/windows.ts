@@ -1,85 +1,183 @@
 import type { AuditEvent } from '../events/index.js';
+import { fingerprint, summarize } from './alert.js';
+import type { CompiledRule } from './compile.js';
 import type { Group } from './group.js';
+import type { Alert } from './model.js';
+import type { RuleInit, RuleRuntime, RuleState } from './types/define.js';
+import { readWindowSnapshot, writeWindowSnapshot, type Bucket, type GroupState, type WindowClock } from './window-snapshot.js';
+
+export interface WindowMeasure {
+  /** The value a `distinct` rule counts, as a key; absent for plain counts. */
+  distinctOf?: (event: AuditEvent) => string | undefined;
+  /** Whether the window's number (and the count of the window before, for a spike) makes an alert. */
+  fires(current: number, previous: number): boolean;
+}
+
+/** Pruning walks every bucket, so in a long advance it runs once per this many points. */
+const PRUNE_EVERY = 64;
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Whole seconds without `.000`, like the event times CloudAudit gives. */
+function isoTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return ms % 1000 === 0 ? iso.replace('.000Z', 'Z') : iso;
+}
+
+const later = (a: Bucket, b: Bucket) => a.lastMs > b.lastMs || (a.lastMs === b.lastMs && a.last.id > b.last.id);
 
 /**
- * What one aggregate rule keeps per group: event counts per timestamp (CloudAudit times are
- * whole seconds, so a burst collapses into few entries), the latest time each distinct
- * value was seen, and the latest event. Everything older than the rule's lookback is
- * pruned, so memory follows the window, not the number of events streamed.
+ * The state of a count, spike or distinct rule, on event time. Events are counted per group
+ * in buckets ending on multiples of gcd(window, every), so every window is an exact union of
+ * buckets. The rule is judged at evaluation points T (multiples of `every`) for the window
+ * (T - window, T]; each point once, in order, as the watermark passes it, and again when a
+ * late event lands in its window. A point whose lookback reaches before the history start is
+ * not judged: data that was never fetched is not zero. Buckets live for the lookback plus
+ * the lateness, so memory follows the windows, not the number of events.
  */
-interface GroupState {
-  group: Record<string, unknown> | null;
-  counts: Map<number, number>;
-  values: Map<string, number> | undefined;
-  last: AuditEvent;
-  lastMs: number;
-}
+export function createWindowRule(rule: CompiledRule, runtime: RuleRuntime, init: RuleInit, measure: WindowMeasure): RuleState {
+  const { windowMs: w, stepMs: step, lookbackMs: lookback } = rule;
+  const g = gcd(w, step);
+  const twoWindows = lookback > w;
+  // A restored state has counted every event an earlier run saw; a new one counts all it is given.
+  const countsAll = init.snapshot === undefined;
+  const restored = init.snapshot === undefined ? undefined : readWindowSnapshot(init.snapshot);
+  const groups = restored?.groups ?? new Map<string, GroupState>();
+  const clock: WindowClock = restored?.clock ?? {
+    historyFrom: init.start.historyFromMs,
+    judged: init.start.firstPointMs === undefined ? NaN : Math.ceil(init.start.firstPointMs / step) * step - step,
+    pruned: -Infinity,
+    high: -Infinity,
+  };
+  const dirty = new Set<string>();
+  let dropped = 0;
+  let sincePrune = 0;
 
-export interface WindowResult {
-  key: string;
-  group: Record<string, unknown> | null;
-  current: number;
-  previous: number;
-  distinct: number;
-  last: AuditEvent;
-}
+  function judge(key: string, gs: GroupState, T: number): Alert | undefined {
+    if (T - lookback < clock.historyFrom) return undefined;
+    let current = 0;
+    let previous = 0;
+    let last: Bucket | undefined;
+    let values: Set<string> | undefined;
+    for (let b = T - w + g; b <= T; b += g) {
+      const k = gs.buckets.get(b);
+      if (!k) continue;
+      current += k.n;
+      if (!last || later(k, last)) last = k;
+      if (k.values) values = values ? new Set([...values, ...k.values]) : k.values;
+    }
+    if (twoWindows) {
+      const currentLast = last;
+      for (let b = T - lookback + g; b <= T - w; b += g) {
+        const k = gs.buckets.get(b);
+        if (!k) continue;
+        previous += k.n;
+        if (!currentLast && (!last || later(k, last))) last = k;
+      }
+    }
+    const value = measure.distinctOf ? (values?.size ?? 0) : current;
+    if (!last || !measure.fires(value, previous) || !runtime.allowed(rule, key, T)) return undefined;
+    const { id, title, severity } = rule.rule;
+    const end = isoTime(T);
+    const alert: Alert = {
+      id: fingerprint(id, key, end),
+      time: end,
+      rule: { id, title, severity },
+      summary: '',
+      event: last.last,
+      count: value,
+      group: gs.group,
+      window: { start: isoTime(T - w), end },
+    };
+    alert.summary = summarize(rule.rule, alert, twoWindows ? previous : undefined);
+    return alert;
+  }
 
-export interface WindowState {
-  /** `groupOf` makes the group object of a new group, so adding to a known group allocates none. */
-  add(key: string, event: AuditEvent, ms: number, distinctValue: string | undefined, groupOf: (event: AuditEvent) => Group): void;
-  /** Forget everything at or before `threshold` (epoch ms). Returns the groups left. */
-  prune(threshold: number): number;
-  /** Numbers for the window (end - window, end] and the one before it, per group. */
-  evaluate(end: number, windowMs: number): WindowResult[];
-  /** Entries held (timestamps and distinct values), to check memory stays bounded. */
-  size(): number;
-}
+  /** Drops what no point still to judge, nor any late event still to come, can need. */
+  function prune(): void {
+    sincePrune = 0;
+    const threshold = Math.min(clock.judged, clock.high - runtime.latenessMs) - lookback;
+    if (!(threshold > clock.pruned)) return;
+    for (const [key, gs] of groups) {
+      for (const b of gs.buckets.keys()) if (b <= threshold) gs.buckets.delete(b);
+      if (gs.buckets.size === 0 && !dirty.has(key)) groups.delete(key);
+    }
+    clock.pruned = threshold;
+  }
 
-export function createWindowState(tracksDistinct: boolean): WindowState {
-  const groups = new Map<string, GroupState>();
   return {
-    add(key, event, ms, distinctValue, groupOf) {
-      let g = groups.get(key);
-      if (!g) {
-        g = { group: groupOf(event), counts: new Map(), values: tracksDistinct ? new Map() : undefined, last: event, lastMs: ms };
-        groups.set(key, g);
+    push(event, ms, fresh) {
+      if ((!fresh && !countsAll) || !Number.isFinite(ms)) return undefined;
+      const b = Math.ceil(ms / g) * g;
+      if (b <= clock.pruned) {
+        dropped++;
+        return undefined;
       }
-      g.counts.set(ms, (g.counts.get(ms) ?? 0) + 1);
-      if (g.values && distinctValue !== undefined) g.values.set(distinctValue, Math.max(g.values.get(distinctValue) ?? ms, ms));
-      if (ms >= g.lastMs) {
-        g.last = event;
-        g.lastMs = ms;
+      if (Number.isNaN(clock.judged)) clock.judged = Math.ceil(b / step) * step - step;
+      const key = rule.groupKey(event);
+      let gs = groups.get(key);
+      if (!gs) groups.set(key, (gs = { group: rule.groupObject(event) as Group, buckets: new Map(), dirtyFrom: Infinity, dirtyTo: -Infinity }));
+      let k = gs.buckets.get(b);
+      if (!k) gs.buckets.set(b, (k = { n: 0, last: event, lastMs: ms, values: measure.distinctOf ? new Set() : undefined }));
+      else if (ms > k.lastMs || (ms === k.lastMs && event.id > k.last.id)) {
+        k.last = event;
+        k.lastMs = ms;
       }
+      k.n++;
+      if (k.values) {
+        const v = measure.distinctOf!(event);
+        if (v !== undefined) k.values.add(v);
+      }
+      // Late: points already judged held this bucket in their windows; judge them again.
+      if (b <= clock.judged) {
+        if (b < gs.dirtyFrom) gs.dirtyFrom = b;
+        if (b > gs.dirtyTo) gs.dirtyTo = b;
+        dirty.add(key);
+      }
+      return undefined;
     },
-    prune(threshold) {
-      for (const [key, g] of groups) {
-        for (const ms of g.counts.keys()) if (ms <= threshold) g.counts.delete(ms);
-        if (g.values) for (const [v, ms] of g.values) if (ms <= threshold) g.values.delete(v);
-        if (g.counts.size === 0) groups.delete(key);
-      }
-      return groups.size;
-    },
-    evaluate(end, windowMs) {
-      const start = end - windowMs;
-      const before = start - windowMs;
-      const out: WindowResult[] = [];
-      for (const [key, g] of groups) {
-        let current = 0;
-        let previous = 0;
-        for (const [ms, n] of g.counts) {
-          if (ms > start && ms <= end) current += n;
-          else if (ms > before && ms <= start) previous += n;
+
+    advance(watermark) {
+      if (watermark > clock.high) clock.high = watermark;
+      const out: Alert[] = [];
+      if (Number.isNaN(clock.judged)) return out;
+      for (const key of dirty) {
+        const gs = groups.get(key)!;
+        const to = Math.min(clock.judged, gs.dirtyTo + lookback - g);
+        for (let T = Math.ceil(gs.dirtyFrom / step) * step; T <= to; T += step) {
+          const alert = judge(key, gs, T);
+          if (alert) out.push(alert);
         }
-        let distinct = 0;
-        if (g.values) for (const ms of g.values.values()) if (ms > start && ms <= end) distinct++;
-        out.push({ key, group: g.group, current, previous, distinct, last: g.last });
+        gs.dirtyFrom = Infinity;
+        gs.dirtyTo = -Infinity;
       }
+      dirty.clear();
+      const lastPoint = Math.floor(watermark / step) * step;
+      for (let T = clock.judged + step; T <= lastPoint; T += step) {
+        if (groups.size === 0) {
+          clock.judged = lastPoint;
+          break;
+        }
+        for (const [key, gs] of groups) {
+          const alert = judge(key, gs, T);
+          if (alert) out.push(alert);
+        }
+        clock.judged = T;
+        if (++sincePrune >= PRUNE_EVERY) prune();
+      }
+      prune();
       return out;
     },
-    size() {
+
+    snapshot: () => writeWindowSnapshot(clock, groups),
+    retained() {
       let n = 0;
-      for (const g of groups.values()) n += g.counts.size + (g.values?.size ?? 0);
+      for (const gs of groups.values()) for (const k of gs.buckets.values()) n += 1 + (k.values?.size ?? 0);
       return n;
     },
+    dropped: () => dropped,
   };
 }

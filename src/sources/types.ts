@@ -24,6 +24,11 @@ export interface SourceStats {
  * unit a checkpoint is kept for, so one failing region does not hold back the others.
  */
 export interface Source {
+  /**
+   * A recording of the past (a file): no checkpoint range applies, only an explicit one, and
+   * windows are judged as its events stream by rather than up to now.
+   */
+  readonly replay?: boolean;
   partitions(): string[];
   /**
    * The range's events oldest first, in batches (a page, a slice, a chunk of a file): handing
@@ -38,7 +43,12 @@ export interface SourceContext {
   logger: Logger;
   env: NodeJS.ProcessEnv;
   now: Clock;
+  /** What a file source reads for `-`. */
+  stdin?: NodeJS.ReadableStream;
 }
+
+/** The widest range a file source is asked for: every time an ISO-8601 text can hold, in text order too. */
+export const ALL_TIME: TimeRange = { start: new Date(0), end: new Date(253_402_300_799_999) };
 
 export interface SourcePlugin<O extends z.ZodTypeAny = z.ZodTypeAny> {
   provider: string;

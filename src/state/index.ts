@@ -3,3 +3,4 @@ export { acquireLock, lockFilePath, LOCK_STALE_MS, LOCK_UPDATE_MS, type AcquireL
 export { openState, type OpenStateOptions, type PruneResult, type StateStats, type StateStore } from './store.js';
 export type { Outbox, OutboxEntry, PendingDelivery } from './outbox.js';
 export { STATE_FILE, STATE_VERSION } from './schema.js';
+export { ephemeralState, type RunState } from './ephemeral.js';

@@ -2,7 +2,7 @@ import { readFile, rename, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AuditError } from '../errors.js';
 import type { Logger } from '../util/logger.js';
-import { STATE_VERSION, stateFileSchema, type StateFile } from './schema.js';
+import { STATE_VERSION, stateFileSchema, stateFileV1Schema, type StateFile } from './schema.js';
 
 export interface LoadOptions {
   logger: Logger;
@@ -32,6 +32,12 @@ export async function loadStateFile(file: string, opts: LoadOptions): Promise<St
     return setAside(file, `invalid JSON: ${(err as Error).message}`, opts);
   }
   const version = (data as { version?: unknown } | null)?.version;
+  if (version === 1) {
+    const v1 = stateFileV1Schema.safeParse(data);
+    if (!v1.success) return setAside(file, `invalid content: ${describeIssues(v1.error.issues)}`, opts);
+    opts.logger.info({ file }, 'state file of version 1 migrated to version 2 (window rules start their history from here)');
+    return { ...v1.data, version: STATE_VERSION, windows: [] };
+  }
   if (version !== STATE_VERSION) {
     return setAside(file, `unsupported version ${JSON.stringify(version)} (expected ${STATE_VERSION})`, opts);
   }

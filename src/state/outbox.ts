@@ -1,4 +1,4 @@
-import type { Alert } from '../rules/types.js';
+import type { Alert } from '../rules/model.js';
 import { AuditError } from '../errors.js';
 import { alertSchema, type PendingDelivery } from './schema.js';
 

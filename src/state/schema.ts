@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { auditEventSchema } from '../events/index.js';
-import { SEVERITIES } from '../rules/types.js';
+import { SEVERITIES } from '../rules/model.js';
 
-/** Bumped whenever the file's shape changes; a file of another version is moved aside. */
-export const STATE_VERSION = 1;
+/** Bumped whenever the file's shape changes; older versions are migrated on load, others moved aside. */
+export const STATE_VERSION = 2;
 export const STATE_FILE = 'state.json';
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -36,8 +36,7 @@ export const outboxEntrySchema = z.object({
  * Maps are stored as `[key, value]` pairs rather than objects: keys such as suppression keys
  * carry event text, and a key named `__proto__` must round-trip like any other.
  */
-export const stateFileSchema = z.object({
-  version: z.literal(STATE_VERSION),
+const stateFileFields = {
   savedAt: isoTime,
   checkpoints: z.array(z.tuple([z.string().min(1), isoTime])),
   /** Event id and the event's own time. */
@@ -47,7 +46,20 @@ export const stateFileSchema = z.object({
   /** Suppression key and the last alert time in ms since the epoch. */
   suppression: z.array(z.tuple([z.string(), z.number().int().nonnegative()])),
   outbox: z.array(outboxEntrySchema),
+};
+
+export const stateFileSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  ...stateFileFields,
+  /** Each window rule's state (rule id, the rule's stateKey, its snapshot), so cron runs need not re-fetch history. */
+  windows: z.array(z.tuple([z.string(), z.string(), z.unknown()])),
 });
+
+/**
+ * Version 1 (0.1.x) judged windows from re-fetched history and kept none. Its suppression
+ * keys are the same, so a burst it alerted on is not raised again after the upgrade.
+ */
+export const stateFileV1Schema = z.object({ version: z.literal(1), ...stateFileFields });
 
 export type StateFile = z.infer<typeof stateFileSchema>;
 export type PendingDelivery = z.infer<typeof pendingDeliverySchema>;

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AuditError } from '../errors.js';
-import type { Alert, SuppressionStore } from '../rules/types.js';
+import type { Alert, SuppressionStore } from '../rules/model.js';
+import type { StoredRuleState } from '../rules/engine.js';
 import type { Logger } from '../util/logger.js';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic.js';
 import { loadStateFile } from './load.js';
@@ -51,6 +52,9 @@ export interface StateStore {
   recordAlert(alert: Pick<Alert, 'id' | 'time'>): void;
   readonly suppression: SuppressionStore;
   readonly outbox: Outbox;
+  /** What window rules kept at the end of the last run (see rules/engine.ts). */
+  ruleStates(): readonly StoredRuleState[];
+  setRuleStates(states: readonly StoredRuleState[]): void;
   /**
    * Forgets seen events and raised alerts whose time is before `olderThan` (give it
    * now - lateness - longest rule window), and suppression times before
@@ -90,6 +94,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
   const alerts = new Map((data?.alerts ?? []).map(([k, t]) => [k, Date.parse(t)]));
   const suppression = new Map(data?.suppression ?? []);
   const outboxEntries = new Map<string, OutboxEntry>((data?.outbox ?? []).map((e) => [e.alert.id, e]));
+  let ruleStates: readonly StoredRuleState[] = (data?.windows ?? []) as StoredRuleState[];
   let dirty = false;
   const changed = () => void (dirty = true);
 
@@ -135,6 +140,11 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
       },
     },
     outbox: createOutbox(outboxEntries, now, changed),
+    ruleStates: () => ruleStates,
+    setRuleStates(states) {
+      ruleStates = states;
+      changed();
+    },
     prune(olderThan, suppressionOlderThan = olderThan) {
       const result = {
         seen: pruneMap(seen, olderThan.getTime()),
@@ -160,6 +170,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
         alerts: iso(alerts) as StateFile['alerts'],
         suppression: [...suppression],
         outbox: [...outboxEntries.values()],
+        windows: ruleStates as StateFile['windows'],
       };
       try {
         await writeFileAtomic(file, JSON.stringify(content));

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { Alert, Severity } from '../../src/rules/types.js';
+import type { Alert, Severity } from '../../src/rules/model.js';
 
 /** A realistic alert (a COS bucket deleted by a CAM user); override any part. */
 export function makeAlert(over: { id?: string; rule?: string; severity?: Severity; summary?: string; time?: string } = {}): Alert {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNotifiers, deliver, notifiersConfigSchema, type NotifierContext } from '../../src/notifiers/index.js';
 import { createLogger, silentLogger } from '../../src/util/logger.js';
-import type { Alert } from '../../src/rules/types.js';
+import type { Alert } from '../../src/rules/model.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { capture, makeAlert, recordingSleep } from './alerts.js';
 import { NOW } from './setup.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRules } from '../../src/rules/compile.js';
 import { createEngine } from '../../src/rules/engine.js';
-import { memorySuppression } from '../../src/rules/types.js';
+import { memorySuppression } from '../../src/rules/model.js';
 import { at, ev, rule, run } from './helpers.js';
 
 const failed = { code: 'InternalError', message: 'boom' };

@@ -2,7 +2,7 @@ import type { AuditEvent } from '../../src/events/index.js';
 import { compileRules, type LoadedRule } from '../../src/rules/compile.js';
 import { createEngine, type EngineOptions } from '../../src/rules/engine.js';
 import { ruleSchema, type RuleSpecInput } from '../../src/rules/schema.js';
-import type { Alert } from '../../src/rules/types.js';
+import type { Alert } from '../../src/rules/model.js';
 
 type Patch = Partial<Omit<AuditEvent, 'actor'>> & { actor?: Partial<AuditEvent['actor']> };
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { Alert } from '../../src/rules/types.js';
+import type { Alert } from '../../src/rules/model.js';
 import { createLogger, type Logger } from '../../src/util/logger.js';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');

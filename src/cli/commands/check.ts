@@ -1,6 +1,5 @@
 import { AuditError } from '../../errors.js';
-import { runCheck, type CheckRequest } from '../../check/index.js';
-import { createSource } from '../../pipeline.js';
+import type { CheckRequest } from '../../pipeline.js';
 import { parseDuration } from '../../util/duration.js';
 import type { CommandContext } from '../context.js';
 import { parseRange } from './range.js';
@@ -35,19 +34,8 @@ export function checkRequest(flags: CheckFlags, now: Date): CheckRequest {
 export async function runCheckCommand(ctx: CommandContext, flags: CheckFlags, signal?: AbortSignal): Promise<number> {
   const req = checkRequest(flags, ctx.io.now());
   const loaded = await ctx.config();
-  const { code } = await runCheck(
-    {
-      loaded,
-      logger: ctx.logger,
-      now: ctx.io.now,
-      env: ctx.io.env,
-      stdin: ctx.io.stdin,
-      stdout: ctx.io.stdout,
-      cwd: ctx.io.cwd,
-      openSource: () => createSource(ctx, loaded.config.source),
-      signal,
-    },
-    req,
-  );
+  const { runCheck } = await import('../../pipeline.js');
+  const { io } = ctx;
+  const { code } = await runCheck({ logger: ctx.logger, env: io.env, now: io.now, stdin: io.stdin, stdout: io.stdout, cwd: io.cwd }, loaded, req, signal);
   return code;
 }

@@ -2,7 +2,7 @@ import type { AuditEvent } from '../../events/index.js';
 import type { CommandContext } from '../context.js';
 import { lineWriter } from '../output.js';
 import { parseRange, resolveOutput } from './range.js';
-import { openEventStream } from '../../pipeline.js';
+import { createSource, eventStream } from '../../pipeline.js';
 
 interface EventsOptions {
   since?: string;
@@ -20,11 +20,13 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
   const output = resolveOutput(opts.output, io.stdout);
   const out = lineWriter(io.stdout);
   const started = Date.now();
-  const stream = await openEventStream(ctx, { input: opts.input, range: { start: range.start, end: range.end ?? (opts.input ? undefined : now) } });
+  const source = await openSource(ctx, opts.input);
+  const progress = !opts.input && io.stderr.isTTY ? ttyProgress(io.stderr) : undefined;
+  const batches = eventStream(source, { start: range.start, end: range.end ?? (opts.input ? undefined : now) }, progress?.update);
 
   let count = 0;
   if (output === 'json') {
-    outer: for await (const batch of stream.batches) {
+    outer: for await (const batch of batches) {
       for (const event of batch) {
         await out.line(JSON.stringify(event));
         count++;
@@ -35,7 +37,7 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
     // Text is for people: buffer and sort oldest first, the order a person reads a log in.
     const { formatEventHeader, formatEventLine } = await import('../../events/format.js');
     const all: AuditEvent[] = [];
-    for await (const batch of stream.batches) for (const event of batch) all.push(event);
+    for await (const batch of batches) for (const event of batch) all.push(event);
     all.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
     await out.line(formatEventHeader());
     for (const event of all) {
@@ -45,7 +47,34 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
     count = all.length;
   }
   await out.flush();
-  stream.done();
-  logger.debug({ events: count, apiCalls: stream.stats().apiCalls, ms: Date.now() - started }, 'events listed');
+  progress?.clear();
+  await source.close?.();
+  logger.debug({ events: count, apiCalls: source.stats().apiCalls, ms: Date.now() - started }, 'events listed');
   return 0;
+}
+
+/** A recorded file needs no config or credentials; the API source needs the whole config valid first. */
+async function openSource(ctx: CommandContext, input: string | undefined) {
+  const deps = { logger: ctx.logger, env: ctx.io.env, now: ctx.io.now, stdin: ctx.io.stdin };
+  if (input) return createSource({ provider: 'file', path: input, lateness: 0 }, deps);
+  const loaded = await ctx.config();
+  // A config that `audit config validate` rejects (rule files, notify names) fails here the same
+  // way, before the first API call.
+  const { validateEverything } = await import('../../config/validate.js');
+  await validateEverything(loaded);
+  return createSource(loaded.config.source, deps);
+}
+
+/** One self-overwriting status line on stderr while pages arrive; only in a terminal. */
+function ttyProgress(stderr: NodeJS.WritableStream) {
+  let shown = false;
+  return {
+    update: (p: { partition: string; pages: number; events: number }) => {
+      shown = true;
+      stderr.write(`\r\x1b[2K${p.partition}: ${p.pages} pages, ${p.events} events`);
+    },
+    clear: () => {
+      if (shown) stderr.write('\r\x1b[2K');
+    },
+  };
 }

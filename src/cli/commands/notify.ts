@@ -1,5 +1,5 @@
 import { AuditError } from '../../errors.js';
-import type { Alert } from '../../rules/types.js';
+import type { Alert } from '../../rules/model.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { createNotifiers, closeNotifiers, type NotifierConfig, type RetryPolicy } from '../../notifiers/index.js';

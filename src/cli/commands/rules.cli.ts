@@ -51,7 +51,7 @@ export function registerRulesCommands(program: Command, io: CliIO, setExit: (cod
       .argument('<rules>', 'a rule file, or builtin:<id> / builtin:recommended')
       .requiredOption('-e, --events <file>', 'recorded events (any format --input accepts; - for stdin)')
       .option('--expect <file>', 'YAML map of rule id to expected alert count or event ids; exit 1 on any difference')
-      .option('-u, --until <when>', 'end of the aggregate windows (default: the latest event time)')
+      .option('-u, --until <when>', 'the last evaluation point of window rules (default: the first at or after the latest event)')
       .addOption(outputOption())
       .addHelpText(
         'after',
@@ -60,10 +60,9 @@ export function registerRulesCommands(program: Command, io: CliIO, setExit: (cod
     io,
     setExit,
     async (ctx, opts, [rulesFile]) => {
-      const [{ rulesTest }, { readRecordedEvents }] = await Promise.all([import('./rules.js'), import('../../sources/file/index.js')]);
-      const events = readRecordedEvents(opts.events, { stdin: ctx.io.stdin, warn: (m) => ctx.logger.warn(m) });
+      const { rulesTest } = await import('./rules.js');
       const until = parseRange(undefined, opts.until, ctx.io.now()).end;
-      return rulesTest(rulesFile, { events, expect: opts.expect, output: resolveOutput(opts.output, ctx.io.stdout), until }, { ...ctx.io });
+      return rulesTest(rulesFile, { events: opts.events, expect: opts.expect, output: resolveOutput(opts.output, ctx.io.stdout), until }, { ...ctx.io, logger: ctx.logger });
     },
   );
 }

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AuditError } from '../../errors.js';
-import type { AuditEvent } from '../../events/index.js';
+import { createLogger, type Logger } from '../../util/logger.js';
 import { compileRules, type LoadedRule } from '../../rules/compile.js';
-import { createEngine } from '../../rules/engine.js';
+import { DEFAULT_LATENESS_MS } from '../../rules/engine.js';
 import { compareExpectations, parseExpectations } from '../../rules/expect.js';
 import { readRuleFile } from '../../rules/files.js';
 import { duplicateIssues, loadRules } from '../../rules/load.js';
-import type { Alert } from '../../rules/types.js';
 
 export interface RulesIO {
   stdout: NodeJS.WritableStream;
@@ -15,7 +14,13 @@ export interface RulesIO {
   /** Relative paths (rules file, --expect) resolve against this; default process.cwd(). */
   cwd?: string;
   now?: () => Date;
+  /** What `--events -` reads. */
+  stdin?: NodeJS.ReadableStream;
+  /** Warnings while reading the events (skipped records). */
+  logger?: Logger;
 }
+
+
 
 /** `audit rules list`: one row per rule, disabled ones included. */
 export function rulesList(loaded: LoadedRule[], io: RulesIO): number {
@@ -55,12 +60,15 @@ export async function rulesValidate(files: string[], io: RulesIO): Promise<numbe
 }
 
 export interface RulesTestOptions {
-  events: AsyncIterable<AuditEvent>;
+  /** A recorded file (any format `--input` reads), `-` for stdin. */
+  events: string;
   /** Path to a YAML map: rule id → expected alert count, or list of alerted event ids. */
   expect?: string;
   output: 'text' | 'json';
-  /** End of the aggregate windows; default the latest event time. */
+  /** The last evaluation point of window rules; default the first at or after the latest event. */
   until?: Date;
+  /** How late an event may arrive behind newer ones and still count (default 15m, as source.lateness). */
+  latenessMs?: number;
 }
 
 const MAX_LISTED = 20;
@@ -84,14 +92,20 @@ export async function rulesTest(rulesFile: string, options: RulesTestOptions, io
     : undefined;
   const ruleSet = compileRules(loaded);
   const matched = new Map<string, string[]>(ruleSet.rules.map((r) => [r.rule.id, []]));
-  const engine = createEngine(ruleSet, {
+  // The same pipeline as `audit check --input --no-state`, so a rule test judges windows as cron would.
+  const { createSource, evaluate } = await import('../../pipeline.js');
+  const { ephemeralState } = await import('../../state/ephemeral.js');
+  const now = io.now ?? (() => new Date());
+  const deps = { logger: io.logger ?? createLogger('silent'), env: process.env, now, stdin: io.stdin };
+  const source = await createSource({ provider: 'file', path: options.events, lateness: options.latenessMs ?? DEFAULT_LATENESS_MS }, deps);
+  const { alerts } = await evaluate(deps, {
+    source,
+    ruleSet,
+    state: ephemeralState(),
     until: options.until,
-    now: io.now ?? (() => new Date()),
+    latenessMs: options.latenessMs ?? DEFAULT_LATENESS_MS,
     onMatch: (rule, event) => matched.get(rule.rule.id)!.push(event.id),
   });
-  const alerts: Alert[] = [];
-  for await (const event of options.events) alerts.push(...engine.push(event));
-  alerts.push(...engine.finish());
 
   const differences = expected ? compareExpectations(expected, alerts, new Set(matched.keys())) : [];
   const report = ruleSet.rules.map((r) => ({

@@ -1,8 +1,7 @@
 import { AuditError } from '../../errors.js';
-import { prepareRules } from '../../config/validate.js';
-import { watch } from '../../check/watch.js';
+import type { Logger } from '../../util/logger.js';
 import type { CommandContext } from '../context.js';
-import { runCheckCommand } from './check.js';
+import { checkRequest } from './check.js';
 
 interface WatchFlags {
   schedule?: string;
@@ -12,7 +11,8 @@ interface WatchFlags {
 export async function runWatchCommand(ctx: CommandContext, flags: WatchFlags): Promise<number> {
   // A broken config or rule must fail now, not at the first tick.
   const loaded = await ctx.config();
-  await prepareRules(loaded);
+  const [{ prepareRules }, { checkSession }] = await Promise.all([import('../../config/validate.js'), import('../../pipeline.js')]);
+  const prepared = await prepareRules(loaded);
   const schedule = flags.schedule ?? loaded.config.source.schedule ?? '* * * * *';
   const cron = (await import('node-cron')).default;
   if (!cron.validate(schedule)) {
@@ -23,10 +23,86 @@ export async function runWatchCommand(ctx: CommandContext, flags: WatchFlags): P
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  const { io } = ctx;
+  // One session for the watcher's life: the state stays in memory between ticks.
+  const session = checkSession({ logger: ctx.logger, env: io.env, now: io.now, stdin: io.stdin, stdout: io.stdout, cwd: io.cwd }, loaded, prepared);
   return watch({
     schedule,
     logger: ctx.logger,
     stopRequested,
-    runOnce: (signal) => runCheckCommand(ctx, { lockTimeout: flags.lockTimeout }, signal),
+    runOnce: async (signal) => (await session.run(checkRequest({ lockTimeout: flags.lockTimeout }, io.now()), signal)).code,
   });
+}
+
+export interface WatchDeps {
+  schedule: string;
+  logger: Logger;
+  /** One check; resolves to its exit code. Errors are logged, never fatal to the watcher. */
+  runOnce(signal: AbortSignal): Promise<number>;
+  /** Resolves with the signal name when the process is asked to stop. */
+  stopRequested: Promise<string>;
+  /** How long a check in progress may take to finish after a stop request. */
+  drainTimeoutMs?: number;
+}
+
+/**
+ * `audit watch`: the same check as cron runs, at start and then on a node-cron schedule. Never
+ * two checks at once (a tick that finds one running is skipped and logged); a failing tick is
+ * logged and the next one runs; a stop request lets the running check finish, deliveries
+ * included, within a bound.
+ */
+export async function watch(deps: WatchDeps): Promise<number> {
+  const cron = (await import('node-cron')).default;
+  const { logger } = deps;
+  cron.setLogger({
+    info: (m) => logger.debug({ source: 'node-cron' }, String(m)),
+    warn: (m) => logger.debug({ source: 'node-cron' }, String(m)),
+    error: (m) => logger.warn({ source: 'node-cron' }, String(m)),
+    debug: (m) => logger.debug({ source: 'node-cron' }, String(m)),
+  });
+  const abort = new AbortController();
+  let running: Promise<void> | null = null;
+  let stopping = false;
+  let ticks = 0;
+
+  const tick = () => {
+    if (stopping) return;
+    if (running) {
+      logger.warn('the previous check is still running; skipping this tick');
+      return;
+    }
+    const n = ++ticks;
+    running = deps
+      .runOnce(abort.signal)
+      .then((code) => {
+        if (code !== 0) logger.warn({ tick: n, exitCode: code }, 'check finished with problems; the next tick retries');
+      })
+      .catch((err) => logger.error({ tick: n, err: err instanceof Error ? err.message : String(err) }, 'check failed; the next tick retries'))
+      .finally(() => {
+        running = null;
+      });
+  };
+
+  const task = cron.schedule(deps.schedule, tick, { name: 'audit-check' });
+  logger.info({ schedule: deps.schedule }, 'watching; SIGINT or SIGTERM to stop');
+  // The first check runs now, not at the next schedule boundary.
+  tick();
+  const signal = await deps.stopRequested;
+  stopping = true;
+  await task.stop();
+  await task.destroy();
+  logger.info({ signal }, running ? 'stopping after the check in progress' : 'stopping');
+  if (running) {
+    const timeout = deps.drainTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeout)));
+    if ((await Promise.race([running, late])) === 'late') {
+      logger.warn({ timeoutMs: timeout }, 'the check did not finish in time; aborting its deliveries');
+      abort.abort();
+      await running;
+    }
+    clearTimeout(timer);
+  }
+  logger.info({ ticks }, 'stopped');
+  return 0;
 }

@@ -1,4 +1,4 @@
-import type { Alert } from '../../rules/types.js';
+import type { Alert } from '../../rules/model.js';
 import { isDigest } from '../digest.js';
 
 /** What every chat format shows, in one place so the formats only differ in markup. */

@@ -1,4 +1,4 @@
-import type { Alert } from '../../rules/types.js';
+import type { Alert } from '../../rules/model.js';
 import { alertView } from '../format/fields.js';
 import { mdTitle, mdValue } from '../format/text.js';
 import { errcodeVerdict, hmacBase64, type WebhookFormat } from './format.js';

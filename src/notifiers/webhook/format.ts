@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Alert } from '../../rules/types.js';
+import type { Alert } from '../../rules/model.js';
 
 export interface WebhookRequest {
   url: string;

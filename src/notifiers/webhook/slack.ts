@@ -1,4 +1,4 @@
-import type { Alert } from '../../rules/types.js';
+import type { Alert } from '../../rules/model.js';
 import { alertView } from '../format/fields.js';
 import { oneLine, slackValue, truncateChars } from '../format/text.js';
 import { excerpt, type WebhookFormat } from './format.js';

@@ -1,4 +1,4 @@
-import type { Alert } from '../types.js';
+import type { Alert } from '../model.js';
 import { ruleSchema, type RuleSpec, type RuleSpecInput } from '../schema.js';
 
 export interface BuiltinRule {

@@ -1,5 +1,5 @@
 import { getPath } from '../../util/template.js';
-import type { Alert } from '../types.js';
+import type { Alert } from '../model.js';
 import { defineBuiltinRule } from './define.js';
 
 /** Places a record may say whether MFA was used; CloudAudit is not consistent about it. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { durationSchema } from '../../util/duration-schema.js';
+import { sourceCommonFields } from '../common.js';
 
 const credentialsSchema = z.union([
   z.enum(['auto', 'env', 'profile', 'cvm-role']),
@@ -32,16 +33,13 @@ export const tencentcloudOptions = z
     endpoint: endpointSchema.optional(),
     credentials: credentialsSchema.default('auto'),
     eventNames: z.array(z.string().min(1)).optional(),
-    /** How long after its time an event may still appear in the API. */
-    lateness: durationSchema.default(15 * 60_000),
     /** Across all regions together; the API itself allows 20. */
     maxRequestsPerSecond: z.number().positive().max(20).default(10),
     /** Attempts per API call, retries included. */
     maxAttempts: z.number().int().min(1).max(20).default(5),
     /** Per-request timeout; a stalled request is abandoned and retried. */
     timeout: durationSchema.default(10_000),
-    /** Cron expression for `audit watch`. */
-    schedule: z.string().min(1).optional(),
+    ...sourceCommonFields,
   })
   .refine((o) => !(o.region && o.regions), { message: 'give either region or regions, not both', path: ['regions'] })
   .transform(({ region, regions, ...rest }) => ({ ...rest, regions: regions ?? [region ?? 'ap-guangzhou'] }));

@@ -1,16 +1,9 @@
-import { deliver, type Notifier } from '../notifiers/index.js';
-import { severityRank, type Alert } from '../rules/types.js';
+import type { Alert } from '../rules/model.js';
 import type { Outbox } from '../state/index.js';
+import { deliver } from './deliver.js';
+import type { Routes } from './route.js';
+import type { Notifier } from './types.js';
 import type { Logger } from '../util/logger.js';
-
-/** The notifiers an alert should reach: its rule's `notify:` (default all), above each one's minSeverity. */
-export function targetsFor(alert: Alert, notifiers: readonly Notifier[], routes: (a: Alert) => readonly string[] | undefined): string[] {
-  const wanted = routes(alert);
-  return notifiers
-    .filter((n) => !wanted || wanted.includes(n.name))
-    .filter((n) => !n.minSeverity || severityRank(alert.rule.severity) >= severityRank(n.minSeverity))
-    .map((n) => n.name);
-}
 
 export interface OutboxResult {
   delivered: number;
@@ -55,4 +48,16 @@ export async function deliverOutbox(outbox: Outbox, notifiers: readonly Notifier
     else pending++;
   }
   return { delivered, pending };
+}
+
+/** `--no-state`: no outbox to keep failures in, so they only count as pending (exit 1). */
+export async function deliverDirect(alerts: Alert[], notifiers: readonly Notifier[], routes: Routes, logger: Logger, signal?: AbortSignal): Promise<OutboxResult> {
+  if (!alerts.length) return { delivered: 0, pending: 0 };
+  const report = await deliver(alerts, notifiers, { routes, signal, logger });
+  let delivered = 0;
+  for (const alert of alerts) {
+    const results = [...(report.get(alert.id)?.values() ?? [])];
+    if (results.every((r) => r.ok)) delivered++;
+  }
+  return { delivered, pending: alerts.length - delivered };
 }

@@ -1,0 +1,18 @@
+import * as z from 'zod';
+import { distinctKey } from '../group.js';
+import { fieldPathSchema } from '../option-schemas.js';
+import { windowSnapshotSchema } from '../window-snapshot.js';
+import { createWindowRule } from '../windows.js';
+import { defineRuleType, type RuleState } from './define.js';
+
+/** `distinct: { field: sourceIp, gte: 5 }`: that many different values of a field in the window, per group. */
+export const distinctRule = defineRuleType({
+  type: 'distinct',
+  key: 'distinct',
+  windowed: true,
+  snapshot: windowSnapshotSchema,
+  options: z.strictObject({ field: fieldPathSchema, gte: z.number().int().min(1) }),
+  create(rule, runtime, init, { field, gte }): RuleState {
+    return createWindowRule(rule, runtime, init, { distinctOf: distinctKey(field), fires: (n) => n >= gte });
+  },
+});
