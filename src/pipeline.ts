@@ -91,7 +91,8 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   const checkpoints = new Map(partitions.map((p) => [p, state.checkpoint(p)]));
   const restored = replay ? new Map<string, unknown>() : usableStates(ruleSet, state.ruleStates(), (m) => logger.warn(m));
   const windowed = ruleSet.rules.filter((r) => r.type.windowed);
-  const plan = planRanges({
+  const engine = createEngine(ruleSet, { now: deps.now, suppression: state.suppression, latenessMs: input.latenessMs, restored, onMatch: input.onMatch });
+  const { ranges, start } = planRanges({
     partitions: checkpoints,
     replay,
     since: input.since,
@@ -100,17 +101,9 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
     lookbackMs: ruleSet.lookbackMs,
     historyNeeded: windowed.length > 0,
     startsAfresh: input.since !== undefined || windowed.some((r) => !restored.has(r.rule.id)),
+    resumesAt: engine.resumesAt(),
   });
-  const { ranges, start } = plan;
-  const engine = createEngine(ruleSet, {
-    now: deps.now,
-    suppression: state.suppression,
-    latenessMs: input.latenessMs,
-    start,
-    restored,
-    backfill: input.since && !replay ? start : undefined,
-    onMatch: input.onMatch,
-  });
+  engine.begin(start, input.since && !replay ? start : undefined);
 
   const result: EvaluateResult = { fetched: 0, fresh: 0, alerts: [], alertCount: 0, apiCalls: 0, failedPartitions: [], startMs: Infinity, endMs: until?.getTime() ?? -Infinity };
   // Already raised (an earlier run, or earlier in this one): dropped; new ones recorded at once.
@@ -153,8 +146,6 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
     } catch (err) {
       completeToMs = -Infinity;
       result.failedPartitions.push(partition);
-      // A partition that never had a checkpoint still records where its history must start.
-      if (!replay && !checkpoints.get(partition)) state.setCheckpoint(partition, range.start);
       logger.error({ partition, err: errorText(err) }, 'source failed; its checkpoint stays, the next run covers the gap');
       result.error ??= err;
     }

@@ -12,7 +12,7 @@ export interface EngineOptions {
   suppression?: SuppressionStore;
   /** How late an event may arrive after newer ones and still count in windows (source.lateness). */
   latenessMs?: number;
-  /** Where rules without a restored state begin (default: no history limit, first point from the first event). */
+  /** Where rules without a restored state begin, unless begin() says (default: no history limit, first point from the first event). */
   start?: RuleStart;
   /** Rule states of an earlier run, from usableStates(): restored instead of started afresh. */
   restored?: ReadonlyMap<string, unknown>;
@@ -26,6 +26,13 @@ export interface EngineOptions {
 }
 
 export interface Engine {
+  /**
+   * Makes the states of rules without a restored one, starting at `start` (and a backfill beside
+   * restored window states, for --since). Called by the first push or advance when not before.
+   */
+  begin(start?: RuleStart, backfill?: RuleStart): void;
+  /** The earliest evaluation point a restored state judges next: where fresh history must start. */
+  resumesAt(): number | undefined;
   /** Per-event alerts for this event, at once. `fresh` is false for events an earlier run evaluated. */
   push(event: AuditEvent, fresh?: boolean): Alert[];
   /**
@@ -98,19 +105,29 @@ export function createEngine(ruleSet: RuleSet, options: EngineOptions): Engine {
       return true;
     },
   };
-  const start = options.start ?? { historyFromMs: -Infinity };
   const watermarks = { restored: -Infinity };
-  const held: Held[] = ruleSet.rules.map((rule) => {
-    const ruleOptions = rule.type.key ? (rule.rule as unknown as Record<string, unknown>)[rule.type.key] : undefined;
-    const make = (init: { start: RuleStart; snapshot?: unknown }) => rule.type.create(rule, runtime, init, ruleOptions);
+  const ruleOptions = (rule: CompiledRule) => (rule.type.key ? (rule.rule as unknown as Record<string, unknown>)[rule.type.key] : undefined);
+  const make = (rule: CompiledRule, init: { start: RuleStart; snapshot?: unknown }) => rule.type.create(rule, runtime, init, ruleOptions(rule));
+  // Restored states exist at once (their resume point decides how far back the run fetches);
+  // the others are made by begin(), once the run knows where its history starts.
+  const restoredStates = new Map<number, RuleState>();
+  for (const rule of ruleSet.rules) {
     const snapshot = options.restored?.get(rule.rule.id);
-    if (snapshot === undefined) return { state: make({ start }), restored: false };
-    const main = make({ start, snapshot });
-    // Paired, the backfill's watermark is the one passed; the restored state reads its own from `watermarks`.
-    if (options.backfill && rule.type.windowed) return { state: pair(main, make({ start: options.backfill }), watermarks), restored: false };
-    return { state: main, restored: true };
-  });
-  const states = held.map((h) => h.state);
+    if (snapshot !== undefined) restoredStates.set(rule.index, make(rule, { start: { historyFromMs: -Infinity }, snapshot }));
+  }
+  let held: Held[] | undefined;
+  let states: RuleState[] = [];
+
+  function begin(start: RuleStart = options.start ?? { historyFromMs: -Infinity }, backfill = options.backfill): void {
+    held = ruleSet.rules.map((rule) => {
+      const main = restoredStates.get(rule.index);
+      if (!main) return { state: make(rule, { start }), restored: false };
+      // Paired, the backfill's watermark is the one passed; the restored state reads its own from `watermarks`.
+      if (backfill && rule.type.windowed) return { state: pair(main, make(rule, { start: backfill }), watermarks), restored: false };
+      return { state: main, restored: true };
+    });
+    states = held.map((h) => h.state);
+  }
   const windowed = ruleSet.rules.filter((r) => r.type.windowed);
   const onMatch = options.onMatch;
   // Sorted replays give runs of events in the same second: parse each time text once.
@@ -119,9 +136,10 @@ export function createEngine(ruleSet: RuleSet, options: EngineOptions): Engine {
   let maxMs = -Infinity;
 
   function push(event: AuditEvent, fresh = true): Alert[] {
+    if (!held) begin();
     const time = event.time;
     if (time !== lastTime) {
-      lastMs = Date.parse(time);
+      lastMs = typeof time === 'string' ? Date.parse(time) : NaN;
       lastTime = typeof time === 'string' ? time : NaN; // NaN equals nothing
     }
     const ms = lastMs;
@@ -139,9 +157,10 @@ export function createEngine(ruleSet: RuleSet, options: EngineOptions): Engine {
   }
 
   function advance(watermarkOf: (rule: CompiledRule) => number): Alert[] {
+    if (!held) begin();
     let out: Alert[] | undefined;
     for (const rule of windowed) {
-      const h = held[rule.index];
+      const h = held![rule.index];
       const alerts = h.state.advance(h.restored ? watermarks.restored : watermarkOf(rule));
       if (alerts.length > 0) (out ??= []).push(...alerts);
     }
@@ -150,6 +169,15 @@ export function createEngine(ruleSet: RuleSet, options: EngineOptions): Engine {
   }
 
   return {
+    begin,
+    resumesAt() {
+      let at: number | undefined;
+      for (const s of restoredStates.values()) {
+        const next = s.resumesAt?.();
+        if (next !== undefined && (at === undefined || next < at)) at = next;
+      }
+      return at;
+    },
     push,
     advance(watermarkMs, restoredWatermarkMs = watermarkMs) {
       watermarks.restored = restoredWatermarkMs;
@@ -163,6 +191,7 @@ export function createEngine(ruleSet: RuleSet, options: EngineOptions): Engine {
     },
     states: () =>
       ruleSet.rules.flatMap((rule) => {
+        if (!held) begin();
         const snapshot = states[rule.index].snapshot();
         return snapshot === undefined ? [] : [[rule.rule.id, rule.stateKey, snapshot] as const];
       }),

@@ -49,7 +49,7 @@ export function aggregationProblems(parsed: { window?: number; every?: number })
     if (rule.every !== undefined) return [{ path: ['every'], message: 'every needs a window' }];
     return [];
   }
-  if (!type?.windowed) return [{ path: ['window'], message: `window needs one of ${windowedKeys.join(', ')}` }];
+  if (!type?.windowed) return [{ path: ['window'], message: `window needs one of ${windowedKeys.slice(0, -1).join(', ')} or ${windowedKeys.at(-1)}` }];
   if (rule.every !== undefined && rule.every > rule.window) {
     return [{ path: ['every'], message: 'every must not be longer than the window (events between windows would never count)' }];
   }

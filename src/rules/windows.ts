@@ -179,5 +179,6 @@ export function createWindowRule(rule: CompiledRule, runtime: RuleRuntime, init:
       return n;
     },
     dropped: () => dropped,
+    resumesAt: () => (Number.isNaN(clock.judged) ? undefined : clock.judged + step),
   };
 }

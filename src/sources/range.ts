@@ -52,11 +52,14 @@ export interface PlanInput {
   historyNeeded: boolean;
   /** Some window rule has no saved state to go on from, or --since asks for a range of its own. */
   startsAfresh: boolean;
+  /** The earliest point a saved window state judges next: new history must reach back before it too. */
+  resumesAt?: number;
 }
 
 /**
  * Each partition's range, and where window states started this run begin: their first point is
- * --since, else where the last run stopped (the earliest checkpoint), else 15 minutes ago, and
+ * --since, else where the last run stopped (the earliest checkpoint or saved window state), else
+ * 15 minutes ago, and
  * their history one lookback before it. A replay without --since judges from its first event.
  */
 export function planRanges(input: PlanInput): { ranges: Map<string, PartitionRange>; start: { historyFromMs: number; firstPointMs?: number } } {
@@ -68,6 +71,7 @@ export function planRanges(input: PlanInput): { ranges: Map<string, PartitionRan
     return { ranges, start: { historyFromMs: since ? from.getTime() : -Infinity, firstPointMs: since?.getTime() } };
   }
   const known = [...input.partitions.values()].filter((c): c is Date => c !== undefined).map((c) => c.getTime());
+  if (input.resumesAt !== undefined) known.push(input.resumesAt);
   const firstPointMs = since?.getTime() ?? (known.length ? Math.min(...known) : until!.getTime() - FIRST_RUN_MS);
   for (const [p, checkpoint] of input.partitions) {
     // A partition never fetched before needs the history too, even when the rules have theirs.

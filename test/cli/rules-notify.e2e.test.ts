@@ -56,7 +56,8 @@ describe('audit rules', () => {
     expect(ok.stdout).toBe('ok\n');
   });
 
-  const testArgs = ['rules', 'test', 'builtin:recommended', '--events', EVENTS, '--until', '2026-11-22T10:25:00Z'];
+  // Judged from the first event to the last: the burst in the middle alerts (issue: it used to raise 0).
+  const testArgs = ['rules', 'test', 'builtin:recommended', '--events', EVENTS];
 
   it('test: the recommended pack on the sample events raises the burst and the root logins', async () => {
     const r = await box.run([...testArgs, '--output', 'json']);

@@ -33,12 +33,15 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function* from<T>(items: T[]): AsyncIterable<T> {
-  yield* items;
+/** Events as the NDJSON file `rules test --events` reads. */
+async function from(items: unknown[]): Promise<string> {
+  const file = path.join(dir, `events-${Math.random().toString(36).slice(2)}.ndjson`);
+  await writeFile(file, items.map((e) => JSON.stringify(e)).join('\n'));
+  return file;
 }
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/rules');
-async function fixtureEvents(name: string): Promise<{ events: AuditEvent[]; until?: string }> {
+async function fixtureEvents(name: string): Promise<{ events: AuditEvent[]; since?: string; until?: string }> {
   const data = JSON.parse(await readFile(path.join(FIXTURES, name, 'events.json'), 'utf8'));
   return Array.isArray(data) ? { events: data } : data;
 }
@@ -127,17 +130,17 @@ describe('rulesValidate', () => {
 describe('rulesTest', () => {
   it('shows what each rule matched and raised', async () => {
     const { events } = await fixtureEvents('resource-deletion');
-    expect(await rulesTest('builtin:resource-deletion', { events: from(events), output: 'text' }, io())).toBe(0);
+    expect(await rulesTest('builtin:resource-deletion', { events: await from(events), output: 'text' }, io())).toBe(0);
     const text = out.text();
     expect(text).toContain('resource-deletion (high): matched 5 events, raised 5 alerts');
     expect(text).toContain('  matched: delete-cert, terminate, release-eip, remove-user, destroy');
-    expect(text).toMatch(/ {2}alert 2026-03-01T08:00:00Z: Resource deleted: alice called DeleteCertificate/);
+    expect(text).toMatch(/ {2}alert 2026-03-01T08:00:00\.000Z: Resource deleted: alice called DeleteCertificate/);
   });
 
   it('passes with matching expectations (counts and event ids)', async () => {
-    const { events, until } = await fixtureEvents('failed-calls-spike');
+    const { events, until, since } = await fixtureEvents('failed-calls-spike');
     await writeFile(path.join(dir, 'expect.yaml'), 'failed-calls-spike: 1\nroot-console-login: 0\nresource-deletion: []\n');
-    const code = await rulesTest('builtin:recommended', { events: from(events), until: new Date(until!), expect: 'expect.yaml', output: 'text' }, io());
+    const code = await rulesTest('builtin:recommended', { events: await from(events), since: new Date(since!), until: new Date(until!), expect: 'expect.yaml', output: 'text' }, io());
     expect(code).toBe(0);
     expect(out.text()).toContain('failed-calls-spike (medium): matched 24 events, raised 1 alert');
     expect(out.text()).toContain('expectations met');
@@ -147,7 +150,7 @@ describe('rulesTest', () => {
     const ruleFile = path.join(FIXTURES, 'custom-login-outside-office', 'rule.yaml');
     const { events } = await fixtureEvents('custom-login-outside-office');
     await writeFile(path.join(dir, 'expect.yaml'), 'login-outside-office: [home, home-again]\nmissing-rule: 1\n');
-    expect(await rulesTest(ruleFile, { events: from(events), expect: 'expect.yaml', output: 'text' }, io())).toBe(1);
+    expect(await rulesTest(ruleFile, { events: await from(events), expect: 'expect.yaml', output: 'text' }, io())).toBe(1);
     const text = out.text();
     expect(text).toContain('DIFF login-outside-office: expected alerts for events not alerted: home-again');
     expect(text).toContain('DIFF login-outside-office: unexpected alerts for events: bob-home');
@@ -158,7 +161,7 @@ describe('rulesTest', () => {
   it('json output carries rules, matches, alerts and the differences', async () => {
     const { events } = await fixtureEvents('audit-tampering');
     await writeFile(path.join(dir, 'expect.yaml'), 'audit-tampering: 2\n');
-    expect(await rulesTest('builtin:audit-tampering', { events: from(events), expect: 'expect.yaml', output: 'json' }, io())).toBe(1);
+    expect(await rulesTest('builtin:audit-tampering', { events: await from(events), expect: 'expect.yaml', output: 'json' }, io())).toBe(1);
     const report = JSON.parse(out.text());
     expect(report.rules[0]).toMatchObject({ id: 'audit-tampering', severity: 'critical', matched: ['stop', 'delete-track', 'modify-track'] });
     expect(report.rules[0].alerts.map((a: { event: { id: string } }) => a.event.id)).toEqual(['stop', 'delete-track', 'modify-track']);
@@ -167,11 +170,11 @@ describe('rulesTest', () => {
 
   it('invalid rules throw E_RULE; a bad expectations file is a usage error', async () => {
     await writeFile(path.join(dir, 'bad.yaml'), '- id: x\n  when: { sourceIp: { cidr: 1.2.3.4/40 } }\n');
-    const e1 = await rulesTest('bad.yaml', { events: from([]), output: 'text' }, io()).catch((e: unknown) => e);
+    const e1 = await rulesTest('bad.yaml', { events: await from([]), output: 'text' }, io()).catch((e: unknown) => e);
     expect(isAuditError(e1, 'E_RULE')).toBe(true);
     expect((e1 as { issues: string[] }).issues).toEqual(['bad.yaml:2:29: rules[0].when.sourceIp.cidr: invalid CIDR "1.2.3.4/40"']);
     await writeFile(path.join(dir, 'expect.yaml'), 'audit-tampering: lots\n');
-    const e2 = await rulesTest('builtin:audit-tampering', { events: from([]), expect: 'expect.yaml', output: 'text' }, io()).catch((e: unknown) => e);
+    const e2 = await rulesTest('builtin:audit-tampering', { events: await from([]), expect: 'expect.yaml', output: 'text' }, io()).catch((e: unknown) => e);
     expect(isAuditError(e2, 'E_USAGE')).toBe(true);
   });
 });

@@ -27,6 +27,7 @@ describe('parseConfig: valid', () => {
 
   it('reads durations, regions and ${VAR} with defaults', () => {
     const c = parseConfig('source:\n  regions: [ap-guangzhou, ap-shanghai]\n  lateness: 2h\n  endpoint: "${EP:-http://127.0.0.1:9000}"\n', {}, 'a');
+    if (c.source.provider !== 'tencentcloud') throw new Error('expected the Tencent source');
     expect(c.source.regions).toEqual(['ap-guangzhou', 'ap-shanghai']);
     expect(c.source.lateness).toBe(7_200_000);
     expect(c.source.endpoint).toBe('http://127.0.0.1:9000');

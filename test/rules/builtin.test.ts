@@ -23,11 +23,12 @@ interface ExpectedAlert {
 function readCase(name: string) {
   const dir = path.join(FIXTURES, name);
   const rawEvents = JSON.parse(readFileSync(path.join(dir, 'events.json'), 'utf8'));
-  const { until, events } = Array.isArray(rawEvents) ? { until: undefined, events: rawEvents } : rawEvents;
+  // `since`: window points are judged from there, with one lookback of history before it (as a cron run would).
+  const { since, until, events } = Array.isArray(rawEvents) ? { since: undefined, until: undefined, events: rawEvents } : rawEvents;
   const builtinFile = path.join(dir, 'builtin.txt');
   const builtin = existsSync(builtinFile) ? readFileSync(builtinFile, 'utf8').trim() : undefined;
   const expected: ExpectedAlert[] = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')).alerts;
-  return { dir, until: until as string | undefined, events: events as unknown[], builtin, expected };
+  return { dir, since: since as string | undefined, until: until as string | undefined, events: events as unknown[], builtin, expected };
 }
 
 describe('built-in fixture cases', () => {
@@ -37,8 +38,10 @@ describe('built-in fixture cases', () => {
     const rules = await loadRules(items, { baseDir: c.dir });
     // Fixture events must be valid normalized events, or the case proves nothing.
     const events: AuditEvent[] = c.events.map((e) => auditEventSchema.parse(e));
-    const engine = createEngine(compileRules(rules), { until: c.until ? new Date(c.until) : undefined, now: () => new Date('2030-01-01T00:00:00Z') });
-    const alerts = [...events.flatMap((e) => engine.push(e)), ...engine.finish()];
+    const ruleSet = compileRules(rules);
+    const start = c.since ? { historyFromMs: Date.parse(c.since) - ruleSet.lookbackMs, firstPointMs: Date.parse(c.since) } : undefined;
+    const engine = createEngine(ruleSet, { start, now: () => new Date('2030-01-01T00:00:00Z') });
+    const alerts = [...events.flatMap((e) => engine.push(e)), ...(c.until ? engine.advance(Date.parse(c.until)) : engine.finish())];
     const project = (a: (typeof alerts)[number]) => ({
       rule: a.rule.id,
       eventId: a.event.id,

@@ -44,10 +44,14 @@ export function rule(input: RuleSpecInput): LoadedRule {
   return { ...spec, title: spec.title ?? spec.id, severity: spec.severity ?? 'medium', enabled: spec.enabled ?? true, origin: 'inline' };
 }
 
-/** Pushes every event through the rules and finishes; all alerts in order. */
-export function run(rules: RuleSpecInput[], events: AuditEvent[], options: Partial<EngineOptions> = {}): Alert[] {
-  const engine = createEngine(compileRules(rules.map(rule)), { now: () => new Date('2030-01-01T00:00:00Z'), ...options });
-  return [...events.flatMap((e) => engine.push(e)), ...engine.finish()];
+/**
+ * Pushes every event through the rules, then judges every evaluation point up to `until` (else
+ * up to the latest event), as a replay does; all alerts in order.
+ */
+export function run(rules: RuleSpecInput[], events: AuditEvent[], options: Partial<EngineOptions> & { until?: Date } = {}): Alert[] {
+  const { until, ...rest } = options;
+  const engine = createEngine(compileRules(rules.map(rule)), { now: () => new Date('2030-01-01T00:00:00Z'), ...rest });
+  return [...events.flatMap((e) => engine.push(e)), ...(until ? engine.advance(until.getTime()) : engine.finish())];
 }
 
 /** Issues of a rule as `path: message` lines. */

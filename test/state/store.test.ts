@@ -41,7 +41,7 @@ describe('openState', () => {
     expect(b.stats()).toEqual({ partitions: 1, seen: 2, alerts: 2, suppressions: 2, outbox: 1, pendingDeliveries: 2 });
 
     const file = JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8'));
-    expect(file.version).toBe(1);
+    expect(file.version).toBe(2);
     expect(file.savedAt).toBe('2024-05-01T10:05:00.000Z');
     expect((await stat(join(dir, STATE_FILE))).mode & 0o777).toBe(0o600);
     expect(lines().filter((l) => l.level === 'warn')).toEqual([]);

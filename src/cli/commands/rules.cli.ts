@@ -51,6 +51,7 @@ export function registerRulesCommands(program: Command, io: CliIO, setExit: (cod
       .argument('<rules>', 'a rule file, or builtin:<id> / builtin:recommended')
       .requiredOption('-e, --events <file>', 'recorded events (any format --input accepts; - for stdin)')
       .option('--expect <file>', 'YAML map of rule id to expected alert count or event ids; exit 1 on any difference')
+      .option('-s, --since <when>', 'the first evaluation point of window rules; events one lookback before it are history only (default: the first event)')
       .option('-u, --until <when>', 'the last evaluation point of window rules (default: the first at or after the latest event)')
       .addOption(outputOption())
       .addHelpText(
@@ -61,8 +62,8 @@ export function registerRulesCommands(program: Command, io: CliIO, setExit: (cod
     setExit,
     async (ctx, opts, [rulesFile]) => {
       const { rulesTest } = await import('./rules.js');
-      const until = parseRange(undefined, opts.until, ctx.io.now()).end;
-      return rulesTest(rulesFile, { events: opts.events, expect: opts.expect, output: resolveOutput(opts.output, ctx.io.stdout), until }, { ...ctx.io, logger: ctx.logger });
+      const { start: since, end: until } = parseRange(opts.since, opts.until, ctx.io.now());
+      return rulesTest(rulesFile, { events: opts.events, expect: opts.expect, output: resolveOutput(opts.output, ctx.io.stdout), since, until }, { ...ctx.io, logger: ctx.logger });
     },
   );
 }

@@ -65,6 +65,8 @@ export interface RulesTestOptions {
   /** Path to a YAML map: rule id → expected alert count, or list of alerted event ids. */
   expect?: string;
   output: 'text' | 'json';
+  /** The first evaluation point of window rules (events one lookback before it are their history); default the first event. */
+  since?: Date;
   /** The last evaluation point of window rules; default the first at or after the latest event. */
   until?: Date;
   /** How late an event may arrive behind newer ones and still count (default 15m, as source.lateness). */
@@ -102,6 +104,7 @@ export async function rulesTest(rulesFile: string, options: RulesTestOptions, io
     source,
     ruleSet,
     state: ephemeralState(),
+    since: options.since,
     until: options.until,
     latenessMs: options.latenessMs ?? DEFAULT_LATENESS_MS,
     onMatch: (rule, event) => matched.get(rule.rule.id)!.push(event.id),

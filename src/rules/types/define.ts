@@ -44,6 +44,8 @@ export interface RuleState {
   retained(): number;
   /** Events that came too late to be counted (older than the history kept). */
   dropped(): number;
+  /** The next evaluation point this state will judge, if it judges points. */
+  resumesAt?(): number | undefined;
 }
 
 export interface RuleTypePlugin<O extends z.ZodType = z.ZodType> {
