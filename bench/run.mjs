@@ -4,8 +4,9 @@
 // also go to bench/results.json. Nothing here is timed inside `npm test`.
 //
 //   npm run bench                      everything (under 10 minutes on 2 cores)
-//   npm run bench -- --only cold,replay   some cases: cold, backfill, replay
+//   npm run bench -- --only cold,replay   some cases: cold, backfill, replay, cron
 //   npm run bench -- --runs 5          repetitions of each timed command (default 3; cold start 5x that)
+//   BENCH_BEFORE_REF=<ref> npm run bench -- --only cron   the cron case also measures that git ref
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { backfill } from './cases/backfill.mjs';
 import { coldStart } from './cases/cold-start.mjs';
+import { cron } from './cases/cron.mjs';
 import { replay } from './cases/replay.mjs';
 import { markdownTable, textTable } from './lib/table.mjs';
 import { writeNdjson } from './lib/synth.mjs';
@@ -28,7 +30,7 @@ const { values: opts } = parseArgs({
     'backfill-events': { type: 'string', default: '100000' },
   },
 });
-const only = new Set((opts.only ?? 'cold,backfill,replay').split(','));
+const only = new Set((opts.only ?? 'cold,backfill,replay,cron').split(','));
 const runs = Math.max(1, Number(opts.runs));
 const started = Date.now();
 const log = (msg) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
@@ -65,6 +67,7 @@ try {
     const files = { large: dataset(large, 42), small: dataset(Math.round(large / 10), 42), medium: dataset(Math.round(large / 5), 43) };
     rows.push(...(await replay({ cli, work, files, runs, log })));
   }
+  if (only.has('cron')) rows.push(...(await cron({ cli, emulatorModule, root, log })));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
