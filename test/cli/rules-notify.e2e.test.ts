@@ -19,7 +19,7 @@ describe('audit rules', () => {
     const r = await box.run(['rules', 'list']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+SEVERITY\s+ORIGIN\s+ENABLED$/);
+    expect(lines[0]).toMatch(/^ID\s+TYPE\s+SEVERITY\s+ORIGIN\s+ENABLED$/);
     const ids = lines.slice(1).map((l) => l.split(/\s+/)[0]);
     expect(ids).toEqual([...BUILTIN_PACKS.recommended]);
     const severityAt = lines[0].indexOf('SEVERITY');

@@ -47,15 +47,19 @@ async function fixtureEvents(name: string): Promise<{ events: AuditEvent[]; sinc
 }
 
 describe('rulesList', () => {
-  it('prints id, severity, origin and enabled for every rule', async () => {
+  it('prints id, type, severity, origin and enabled for every rule', async () => {
     await writeFile(path.join(dir, 'mine.yaml'), '- id: mine\n  when: {}\n  severity: low\n');
-    const loaded = await loadRules([{ builtin: 'root-console-login' }, { file: 'mine.yaml' }, { id: 'resource-deletion', enabled: false }], { baseDir: dir });
+    const loaded = await loadRules(
+      [{ builtin: 'root-console-login' }, { builtin: 'failed-calls-spike' }, { file: 'mine.yaml' }, { id: 'resource-deletion', enabled: false }],
+      { baseDir: dir },
+    );
     expect(rulesList(loaded, io())).toBe(0);
     expect(out.text().split('\n')).toEqual([
-      'ID                  SEVERITY  ORIGIN     ENABLED',
-      'root-console-login  critical  builtin    yes',
-      'mine                low       mine.yaml  yes',
-      'resource-deletion   high      builtin    no',
+      'ID                  TYPE               SEVERITY  ORIGIN     ENABLED',
+      'root-console-login  event              critical  builtin    yes',
+      'failed-calls-spike  spike (5m window)  medium    builtin    yes',
+      'mine                event              low       mine.yaml  yes',
+      'resource-deletion   event              high      builtin    no',
       '',
     ]);
   });

@@ -4,6 +4,8 @@ import { AuditError } from '../../errors.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { compileRules, type LoadedRule } from '../../rules/compile.js';
 import { DEFAULT_LATENESS_MS } from '../../rules/engine.js';
+import { ruleTypeOf } from '../../rules/types/index.js';
+import { formatDuration } from '../../util/duration.js';
 import { compareExpectations, parseExpectations } from '../../rules/expect.js';
 import { readRuleFile } from '../../rules/files.js';
 import { duplicateIssues, loadRules } from '../../rules/load.js';
@@ -24,7 +26,10 @@ export interface RulesIO {
 
 /** `audit rules list`: one row per rule, disabled ones included. */
 export function rulesList(loaded: LoadedRule[], io: RulesIO): number {
-  const rows = [['ID', 'SEVERITY', 'ORIGIN', 'ENABLED'], ...loaded.map((r) => [r.id, r.severity, r.origin, r.enabled ? 'yes' : 'no'])];
+  const rows = [
+    ['ID', 'TYPE', 'SEVERITY', 'ORIGIN', 'ENABLED'],
+    ...loaded.map((r) => [r.id, `${ruleTypeOf(r).type}${r.window === undefined ? '' : ` (${formatDuration(r.window)} window)`}`, r.severity, r.origin, r.enabled ? 'yes' : 'no']),
+  ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const row of rows) io.stdout.write(`${row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')}\n`);
   return 0;
