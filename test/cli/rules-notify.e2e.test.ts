@@ -36,8 +36,8 @@ describe('audit rules', () => {
     );
     const r = await box.run(['rules', 'list']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^sensitive-operation\s+medium\s+builtin\s+no$/m);
-    expect(r.stdout).toMatch(/^mine\s+low\s+inline\s+yes$/m);
+    expect(r.stdout).toMatch(/^sensitive-operation\s+event\s+medium\s+builtin\s+no$/m);
+    expect(r.stdout).toMatch(/^mine\s+event\s+low\s+inline\s+yes$/m);
   });
 
   it('validate: a broken rule file gives file:line:column and exits 2', async () => {

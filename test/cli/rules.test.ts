@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rulesList, rulesTest, rulesValidate } from '../../src/cli/commands/rules.js';
+import { rulesList, rulesValidate } from '../../src/cli/commands/rules.js';
+import { rulesTest } from '../../src/cli/commands/rules-test.js';
 import { isAuditError } from '../../src/errors.js';
 import type { AuditEvent } from '../../src/events/index.js';
 import { loadRules } from '../../src/rules/load.js';
@@ -53,7 +54,7 @@ describe('rulesList', () => {
       [{ builtin: 'root-console-login' }, { builtin: 'failed-calls-spike' }, { file: 'mine.yaml' }, { id: 'resource-deletion', enabled: false }],
       { baseDir: dir },
     );
-    expect(rulesList(loaded, io())).toBe(0);
+    expect(await rulesList(loaded, io())).toBe(0);
     expect(out.text().split('\n')).toEqual([
       'ID                  TYPE               SEVERITY  ORIGIN     ENABLED',
       'root-console-login  event              critical  builtin    yes',

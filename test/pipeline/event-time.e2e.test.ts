@@ -38,7 +38,7 @@ describe('window rules on event time: the cases that used to lose alerts', () =>
     for (const until of ['2026-11-22T10:25:00Z', '2026-11-22T10:31:00Z']) {
       const r = await runCli(['check', '--input', 'examples/events.ndjson', '--no-state', '--since', '2026-11-22T10:00:00Z', '--until', until, '--output', 'json'], {
         cwd: process.cwd(),
-        env: { PATH: process.env.PATH, HOME: '/nonexistent' },
+        env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' },
       });
       expect(r.code, r.stderr).toBe(0);
       const rules = new Set(jsonLines(r.stdout).map((a) => a.rule.id));

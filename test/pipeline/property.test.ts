@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rulesTest } from '../../src/cli/commands/rules.js';
+import { rulesTest } from '../../src/cli/commands/rules-test.js';
 import { parseConfig } from '../../src/config/load.js';
 import { checkSession, runCheck, type CheckRequest } from '../../src/pipeline.js';
 import { createLogger } from '../../src/util/logger.js';

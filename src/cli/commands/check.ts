@@ -1,21 +1,63 @@
+import { Option, type Command } from 'commander';
 import { AuditError } from '../../errors.js';
 import type { CheckRequest } from '../../pipeline.js';
 import { parseDuration } from '../../util/duration.js';
 import type { CommandContext } from '../context.js';
-import { parseRange } from './range.js';
+import { defineAction, type SetExit } from '../define.js';
+import type { CliIO } from '../io.js';
+import { outputOption, parseRange } from '../options.js';
 
-interface CheckFlags {
+export interface CheckOptions {
   since?: string;
   until?: string;
   input?: string;
   output?: 'text' | 'json';
   dryRun?: boolean;
+  /** `--no-state` sets it false. */
   state?: boolean;
   failOnMatch?: boolean;
   lockTimeout?: string;
 }
 
-export function checkRequest(flags: CheckFlags, now: Date): CheckRequest {
+/** `audit check`: what cron runs. */
+export function registerCheckCommand(program: Command, io: CliIO, setExit: SetExit): void {
+  defineAction<CheckOptions>(
+    program
+      .command('check')
+      .description('fetch new events, evaluate the rules once, and deliver alerts (run it from crontab)')
+      .option('-s, --since <when>', 'start: a duration back from now (30s, 5m, 2h, 1d) or an ISO time (default: the last checkpoint minus source.lateness; 15m on the first run)')
+      .option('-u, --until <when>', 'end: a duration back from now or an ISO time (default: now)')
+      .option('-i, --input <file>', 'evaluate recorded events (JSON, NDJSON, gzip; - for stdin) instead of calling the API')
+      .addOption(outputOption().default(undefined, 'stdout notifiers only'))
+      .option('--dry-run', 'print the alerts; write no state and send nothing')
+      .option('--no-state', 'no dedupe and no checkpoint (ad-hoc queries)')
+      .option('--fail-on-match', 'exit 3 when any alert is raised')
+      .addOption(new Option('--lock-timeout <duration>', 'how long to wait for another run to finish').default('30s'))
+      .addHelpText(
+        'after',
+        `
+Examples:
+  $ audit check                                   # what cron runs: from the last checkpoint to now
+  $ audit check --since 1h --output json | jq .rule.id
+  $ audit check --since 1h --fail-on-match --no-state || page-someone
+  $ audit check --input examples/events.ndjson --no-state --output text
+
+Window rules are judged at every whole minute the run covers (docs/rules.md); a first run or
+--since S fetches one lookback before S as history, later runs keep it in the state.
+
+Crontab (every minute; alerts go to the configured notifiers, logs to a file):
+  * * * * * /usr/bin/audit check --config /etc/audit/audit.yaml >> /var/log/audit-watch.log 2>&1
+
+Exit codes: 0 ok (also when another run holds the lock), 1 source failed or an alert is still
+undelivered (kept for the next run), 2 usage or config error, 3 alerts raised with --fail-on-match.`,
+      ),
+    io,
+    setExit,
+    runCheckCommand,
+  );
+}
+
+export function checkRequest(flags: CheckOptions, now: Date): CheckRequest {
   const range = parseRange(flags.since, flags.until, now);
   const lockTimeoutMs = parseDuration(flags.lockTimeout ?? '30s');
   if (lockTimeoutMs === undefined) throw new AuditError('E_USAGE', `--lock-timeout: invalid duration "${flags.lockTimeout}"`);
@@ -31,11 +73,11 @@ export function checkRequest(flags: CheckFlags, now: Date): CheckRequest {
   };
 }
 
-export async function runCheckCommand(ctx: CommandContext, flags: CheckFlags, signal?: AbortSignal): Promise<number> {
+export async function runCheckCommand(ctx: CommandContext, flags: CheckOptions): Promise<number> {
   const req = checkRequest(flags, ctx.io.now());
   const loaded = await ctx.config();
   const { runCheck } = await import('../../pipeline.js');
   const { io } = ctx;
-  const { code } = await runCheck({ logger: ctx.logger, env: io.env, now: io.now, stdin: io.stdin, stdout: io.stdout, cwd: io.cwd }, loaded, req, signal);
+  const { code } = await runCheck({ logger: ctx.logger, env: io.env, now: io.now, stdin: io.stdin, stdout: io.stdout, cwd: io.cwd }, loaded, req);
   return code;
 }

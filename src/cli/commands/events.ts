@@ -1,14 +1,41 @@
+import type { Command } from 'commander';
 import type { AuditEvent } from '../../events/index.js';
 import type { CommandContext } from '../context.js';
+import { defineAction, type SetExit } from '../define.js';
+import type { CliIO } from '../io.js';
+import { outputOption, parseRange, resolveOutput } from '../options.js';
 import { lineWriter } from '../output.js';
-import { parseRange, resolveOutput } from './range.js';
-import { createSource, eventStream } from '../../pipeline.js';
 
-interface EventsOptions {
+export interface EventsOptions {
   since?: string;
   until?: string;
   input?: string;
-  output?: string;
+  output?: 'text' | 'json';
+}
+
+/** `audit events`: the normalized events of a range, from the API or a recorded file. */
+export function registerEventsCommand(program: Command, io: CliIO, setExit: SetExit): void {
+  defineAction<EventsOptions>(
+    program
+      .command('events')
+      .description('print the normalized audit events of a time range, from CloudAudit or a recorded file')
+      .option('-s, --since <when>', 'start: a duration back from now (30s, 5m, 2h, 1d) or an ISO time (default: 1h; a recorded file is shown whole)')
+      .option('-u, --until <when>', 'end: a duration back from now or an ISO time (default: now)')
+      .option('-i, --input <file>', 'read recorded events (JSON, NDJSON, gzip; - for stdin) instead of calling the API')
+      .addOption(outputOption())
+      .addHelpText(
+        'after',
+        `
+Examples:
+  $ audit events --since 2h
+  $ audit events --since 2026-11-20T00:00:00Z --until 2026-11-21T00:00:00Z --output json > day.ndjson
+  $ audit events --input examples/events.ndjson --output json | jq -r .name
+  $ zcat trail.json.gz | audit events --input - --output json`,
+      ),
+    io,
+    setExit,
+    runEvents,
+  );
 }
 
 /** `audit events`: stream normalized events to stdout, as NDJSON or aligned text. */
@@ -20,7 +47,8 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
   const output = resolveOutput(opts.output, io.stdout);
   const out = lineWriter(io.stdout);
   const started = Date.now();
-  const source = await openSource(ctx, opts.input);
+  const { createSource, eventStream } = await import('../../pipeline.js');
+  const source = await openSource(ctx, opts.input, createSource);
   const progress = !opts.input && io.stderr.isTTY ? ttyProgress(io.stderr) : undefined;
   const batches = eventStream(source, { start: range.start, end: range.end ?? (opts.input ? undefined : now) }, progress?.update);
 
@@ -54,7 +82,7 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
 }
 
 /** A recorded file needs no config or credentials; the API source needs the whole config valid first. */
-async function openSource(ctx: CommandContext, input: string | undefined) {
+async function openSource(ctx: CommandContext, input: string | undefined, createSource: typeof import('../../pipeline.js').createSource) {
   const deps = { logger: ctx.logger, env: ctx.io.env, now: ctx.io.now, stdin: ctx.io.stdin };
   if (input) return createSource({ provider: 'file', path: input, lateness: 0 }, deps);
   const loaded = await ctx.config();

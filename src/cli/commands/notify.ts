@@ -1,8 +1,32 @@
+import type { Command } from 'commander';
 import { AuditError } from '../../errors.js';
+import type { NotifierConfig, RetryPolicy } from '../../notifiers/index.js';
 import type { Alert } from '../../rules/model.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { createNotifiers, closeNotifiers, type NotifierConfig, type RetryPolicy } from '../../notifiers/index.js';
+import { defineAction, type SetExit } from '../define.js';
+import type { CliIO } from '../io.js';
+
+/** `audit notify test NAME`. */
+export function registerNotifyCommands(program: Command, io: CliIO, setExit: SetExit): void {
+  const notify = program
+    .command('notify')
+    .description('check notifiers before relying on them')
+    .addHelpText('after', '\nExamples:\n  $ audit notify test ops');
+  defineAction(
+    notify
+      .command('test')
+      .description('send one clearly marked sample alert through a configured notifier; prints delivered or the failure')
+      .argument('<name>', 'the notifier name from the config')
+      .addHelpText('after', '\nExamples:\n  $ audit notify test ops\n  $ audit notify test sms --config /etc/audit/audit.yaml'),
+    io,
+    setExit,
+    async (ctx, _opts, [name]) => {
+      const loaded = await ctx.config();
+      return notifyTest(loaded.config.notifiers, name, ctx.io, ctx.logger);
+    },
+  );
+}
 
 export const TEST_TITLE = '[TEST] cloudaudit-watch test alert';
 
@@ -63,6 +87,7 @@ export async function notifyTest(
     const names = configs.map((c) => c.name);
     throw new AuditError('E_USAGE', `unknown notifier "${name}" (configured: ${names.length ? names.join(', ') : 'none'})`);
   }
+  const { createNotifiers, closeNotifiers } = await import('../../notifiers/index.js');
   const [notifier] = createNotifiers([config], { logger, env: io.env, now: io.now, stdout: io.stdout, retry: options.retry });
   try {
     const alert = sampleAlert(io.now(), name);

@@ -1,14 +1,32 @@
+import { Option, type Command } from 'commander';
 import { AuditError } from '../../errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { CommandContext } from '../context.js';
+import { defineAction, type SetExit } from '../define.js';
+import type { CliIO } from '../io.js';
 import { checkRequest } from './check.js';
 
-interface WatchFlags {
+export interface WatchOptions {
   schedule?: string;
   lockTimeout?: string;
 }
 
-export async function runWatchCommand(ctx: CommandContext, flags: WatchFlags): Promise<number> {
+/** `audit watch`: the check at start and then on a schedule, for systemd. */
+export function registerWatchCommand(program: Command, io: CliIO, setExit: SetExit): void {
+  defineAction<WatchOptions>(
+    program
+      .command('watch')
+      .description('run the check now and then on a schedule until stopped (SIGINT/SIGTERM finish the check in progress)')
+      .option('--schedule <cron>', 'cron expression, seconds field optional (default: source.schedule, else every minute)')
+      .addOption(new Option('--lock-timeout <duration>', 'how long a tick waits for another run to finish').default('30s'))
+      .addHelpText('after', `\nExamples:\n  $ audit watch\n  $ audit watch --schedule "*/5 * * * *" --config /etc/audit/audit.yaml`),
+    io,
+    setExit,
+    runWatchCommand,
+  );
+}
+
+export async function runWatchCommand(ctx: CommandContext, flags: WatchOptions): Promise<number> {
   // A broken config or rule must fail now, not at the first tick.
   const loaded = await ctx.config();
   const [{ prepareRules }, { checkSession }] = await Promise.all([import('../../config/validate.js'), import('../../pipeline.js')]);

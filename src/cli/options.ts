@@ -1,6 +1,12 @@
-import { AuditError } from '../../errors.js';
-import { parseTimeArg } from '../../util/duration.js';
-import type { TimeRange } from '../../sources/types.js';
+import { Option } from 'commander';
+import { AuditError } from '../errors.js';
+import { parseTimeArg } from '../util/duration.js';
+import type { TimeRange } from '../sources/types.js';
+
+/** Options and values several commands share. */
+export function outputOption(): Option {
+  return new Option('-o, --output <format>', 'text or json (NDJSON); default: text in a terminal, json in a pipe').choices(['text', 'json']);
+}
 
 /** --since/--until as given on the command line; an unparsable value is a usage error. */
 export function parseRange(since: string | undefined, until: string | undefined, now: Date): Partial<TimeRange> {

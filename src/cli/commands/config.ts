@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
-import { defineAction } from '../program.js';
+import { defineAction, type SetExit } from '../define.js';
 
-export function registerConfigCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
+/** `audit config validate|schema`. */
+export function registerConfigCommands(program: Command, io: CliIO, setExit: SetExit): void {
   const config = program
     .command('config')
     .description('check the config file or print its JSON Schema')
