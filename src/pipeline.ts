@@ -1,10 +1,11 @@
-import { stat } from 'node:fs/promises';
 import type { LoadedConfig } from './config/load.js';
 import type { SourceConfig } from './config/schema.js';
 import { prepareRules, type PreparedRules } from './config/validate.js';
 import { AuditError } from './errors.js';
 import { closeNotifiers, createNotifiers, deliverDirect, deliverOutbox, targetsFor } from './notifiers/index.js';
 import { acquireLock, ephemeralState, openState, resolveStateDir, type StateLock, type StateStore } from './state/index.js';
+import { advanceCheckpoint } from './state/checkpoint.js';
+import { fileStamp, pruneAfterRun } from './state/retention.js';
 import type { AuditEvent } from './events/index.js';
 import type { Alert, CompiledRule, RuleSet } from './rules/index.js';
 import { createEngine, usableStates } from './rules/engine.js';
@@ -16,11 +17,14 @@ import { createIdSet } from './util/id-set.js';
 import type { Logger } from './util/logger.js';
 
 /**
- * The one wiring of every command that reads events:
- *   source (sources/<provider>, which also normalizes) → dedupe (state/) → rules (rules/engine.ts)
- *   → outbox (state/outbox.ts) → notifiers (notifiers/outbox.ts)
- * `audit events` stops after the source, `audit rules test` after the rules; `audit check` and
- * each tick of `audit watch` run it all (src/check.ts adds the lock, persistence and delivery).
+ * The one wiring of every command that reads events, each stage one hop away:
+ *   source      sources/index.ts (a plugin per provider; each normalizes into events/schema.ts)
+ *   → dedupe    state/ (seen ids, checkpoints: state/checkpoint.ts; ranges: sources/range.ts)
+ *   → rules     rules/engine.ts (a plugin per rule type: rules/types/)
+ *   → outbox    state/outbox.ts, saved with everything else in one atomic write (state/store.ts)
+ *   → notifiers notifiers/outbox.ts (routing: notifiers/route.ts)
+ * `audit events` stops after the source (eventStream), `audit rules test` after the rules
+ * (evaluate); `audit check` and each tick of `audit watch` run it all (checkSession).
  */
 export interface PipelineDeps {
   logger: Logger;
@@ -31,9 +35,8 @@ export interface PipelineDeps {
 }
 
 export async function createSource(config: SourceConfig, deps: PipelineDeps): Promise<Source> {
-  const { sourcePlugins } = await import('./sources/index.js');
-  const plugin = sourcePlugins[config.provider] as { create(options: SourceConfig, ctx: object): Promise<Source> };
-  return plugin.create(config, { logger: deps.logger, env: deps.env, now: deps.now, stdin: deps.stdin });
+  const { openSource } = await import('./sources/index.js');
+  return openSource(config, deps);
 }
 
 /** `audit events`: a source's normalized events of a range, partition after partition. */
@@ -168,21 +171,6 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   return result;
 }
 
-/**
- * The checkpoint says "everything before this was fetched", so it only moves forward and only
- * over time this run covered without a gap: an explicit --since later than it, a re-check of
- * an old range, or an --until in the future must not make the next run skip events.
- * Returns the end of the time this run fetched.
- */
-function advanceCheckpoint(state: RunState, partition: string, range: PartitionRange, now: Date, logger: Logger): number {
-  const prev = state.checkpoint(partition);
-  const to = range.end < now ? range.end : now;
-  if (prev && range.start > prev) {
-    logger.debug({ partition, checkpoint: prev.toISOString(), start: range.start.toISOString() }, 'checkpoint kept: this range starts after it');
-  } else if (!prev || to > prev) state.setCheckpoint(partition, to);
-  return to.getTime();
-}
-
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -279,7 +267,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         let pending = 0;
         if (store && !req.dryRun) {
           for (const alert of alerts) store.outbox.add(alert, targetsFor(alert, notifiers, routes));
-          pruneState(store, result, latenessMs, prepared.enabled, deps.now());
+          pruneAfterRun(store, result, latenessMs, prepared.enabled, deps.now());
           await store.save();
         }
         if (stdoutPrinter && !streamed && alerts.length) await stdoutPrinter.send(alerts);
@@ -318,27 +306,4 @@ export async function runCheck(deps: CheckDeps, loaded: LoadedConfig, req: Check
   // Everything that can be wrong with the config is found before any lock, file or API call.
   const prepared = await prepareRules(loaded);
   return checkSession(deps, loaded, prepared).run(req, signal);
-}
-
-/** Changes whenever another process writes the state file. */
-async function fileStamp(file: string): Promise<string | undefined> {
-  try {
-    const s = await stat(file);
-    return `${s.mtimeMs}:${s.size}:${s.ino}`;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Keeps what a later run over the same range could fetch again: measured back from the end of
- * this run's range, not from now, so re-checking an old range (or a replay) stays deduplicated;
- * nor anything inside the range this run fetched: running `--since 3h` twice raises nothing twice.
- */
-function pruneState(store: StateStore, result: EvaluateResult, latenessMs: number, rules: { suppress?: number; window?: number }[], now: Date): void {
-  const end = Math.min(now.getTime(), Number.isFinite(result.endMs) ? result.endMs : now.getTime());
-  const margin = 60 * 60_000;
-  const longest = rules.reduce((m, r) => Math.max(m, r.suppress ?? 0, 2 * (r.window ?? 0)), 0);
-  const keepFrom = Math.min(end - latenessMs - longest - margin, result.startMs);
-  store.prune(new Date(keepFrom), new Date(end - longest - margin));
 }

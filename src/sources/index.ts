@@ -1,8 +1,17 @@
 import { fileSource } from './file/source.js';
 import { tencentcloudSource } from './tencentcloud/index.js';
+import type { Source, SourceContext } from './types.js';
 
 /** Source plugins by `source.provider`: the only list (the config schema reads it too). */
 export const sourcePlugins = {
   tencentcloud: tencentcloudSource,
   file: fileSource,
 };
+
+type SourceConfigOf<P extends keyof typeof sourcePlugins> = Parameters<(typeof sourcePlugins)[P]['create']>[0];
+
+/** The source a config entry names, made by its provider's plugin. */
+export function openSource<P extends keyof typeof sourcePlugins>(config: SourceConfigOf<P> & { provider: P }, ctx: SourceContext): Promise<Source> {
+  const plugin = sourcePlugins[config.provider] as unknown as { create(options: SourceConfigOf<P>, ctx: SourceContext): Promise<Source> };
+  return plugin.create(config, ctx);
+}
