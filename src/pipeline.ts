@@ -21,8 +21,8 @@ import type { Logger } from './util/logger.js';
  *   source      sources/index.ts (a plugin per provider; each normalizes into events/schema.ts)
  *   → dedupe    state/ (seen ids, checkpoints: state/checkpoint.ts; ranges: sources/range.ts)
  *   → rules     rules/engine.ts (a plugin per rule type: rules/types/)
- *   → outbox    state/outbox.ts, saved with everything else in one atomic write (state/store.ts)
- *   → notifiers notifiers/outbox.ts (routing: notifiers/route.ts)
+ *   → outbox    notifiers/outbox.ts, saved with everything else in one atomic write (state/store.ts)
+ *   → notifiers notifiers/deliver.ts (routing: notifiers/route.ts)
  * `audit events` stops after the source (eventStream), `audit rules test` after the rules
  * (evaluate); `audit check` and each tick of `audit watch` run it all (checkSession).
  */

@@ -7,7 +7,7 @@ import type { Logger } from '../util/logger.js';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic.js';
 import { loadStateFile } from './load.js';
 import type { StateLock } from './lock.js';
-import { createOutbox, type Outbox, type OutboxEntry } from './outbox.js';
+import { createOutbox, type Outbox, type OutboxEntry } from '../notifiers/outbox.js';
 import { STATE_FILE, STATE_VERSION, type StateFile } from './schema.js';
 
 /** 9999-12-31T23:59:59.999Z: later times do not print as plain ISO-8601. */
