@@ -242,7 +242,9 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
               return { code: 0 };
             }
           }
-          store = !req.dryRun && held.store && held.stamp === (await fileStamp(held.store.file)) ? held.store : await openState({ dir, logger, now: deps.now, readOnly: req.dryRun, lock: lock ?? undefined });
+          const reuse = !req.dryRun && held.store !== undefined && held.stamp === (await fileStamp(held.store.file));
+          store = reuse ? held.store! : await openState({ dir, logger, now: deps.now, readOnly: req.dryRun, lock: lock ?? undefined });
+          store.useLock(lock ?? undefined);
         }
         const latenessMs = loaded.config.source.lateness;
         source = await createSource(req.input ? { provider: 'file', path: req.input, lateness: latenessMs } : loaded.config.source, deps);

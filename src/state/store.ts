@@ -64,6 +64,8 @@ export interface StateStore {
   prune(olderThan: Date, suppressionOlderThan?: Date): PruneResult;
   /** Atomic; a no-op when nothing changed or the store is read-only. */
   save(): Promise<void>;
+  /** The lock of the run now using this store (`audit watch` keeps one store across runs, each with its own lock). */
+  useLock(lock: StateLock | undefined): void;
   stats(): StateStats;
 }
 
@@ -96,6 +98,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
   const outboxEntries = new Map<string, OutboxEntry>((data?.outbox ?? []).map((e) => [e.alert.id, e]));
   let ruleStates: readonly StoredRuleState[] = (data?.windows ?? []) as StoredRuleState[];
   let dirty = false;
+  let lock = opts.lock;
   const changed = () => void (dirty = true);
 
   // Refused here rather than written: a value the schema rejects would get the whole file moved aside next run.
@@ -154,11 +157,14 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
       if (result.seen + result.alerts + result.suppressions > 0) changed();
       return result;
     },
+    useLock(next) {
+      lock = next;
+    },
     async save() {
       if (readOnly || !dirty) return;
-      if (opts.lock?.compromised) {
+      if (lock?.compromised) {
         throw new AuditError('E_STATE', `${file}: not saved, the state lock was taken over by another run`, {
-          cause: opts.lock.compromised,
+          cause: lock.compromised,
         });
       }
       const iso = (entries: Map<string, number>) => [...entries].map(([k, t]) => [k, new Date(t).toISOString()]);

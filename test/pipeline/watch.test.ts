@@ -55,6 +55,17 @@ describe('audit watch', () => {
     expect(state?.alerts).toHaveLength(1);
   });
 
+  it('runs its first check at start, not at the first schedule boundary', async () => {
+    world = await makeWorld({ events: [rootLogin(ago(20_000))], rules: [{ builtin: 'root-console-login' }] });
+    // Once a year: a check within seconds can only be the one at start.
+    const proc = world.spawn(['watch', '--schedule', '0 0 1 1 *'], { timeoutMs: 30_000 });
+    await proc.waitFor('"msg":"check done"');
+    proc.child.kill('SIGTERM');
+    const result = await proc.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect([...world.delivered().values()]).toEqual([1]);
+  });
+
   it('an invalid --schedule is a usage error (exit 2) before any API call', async () => {
     world = await makeWorld();
     const result = await world.spawn(['watch', '--schedule', 'every minute']).done;
