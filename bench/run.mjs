@@ -6,7 +6,7 @@
 //   npm run bench                      everything (under 10 minutes on 2 cores)
 //   npm run bench -- --only cold,replay   some cases: cold, backfill, replay, cron
 //   npm run bench -- --runs 5          repetitions of each timed command (default 3; cold start 5x that)
-//   BENCH_BEFORE_REF=<ref> npm run bench -- --only cron   the cron case also measures that git ref
+//   BENCH_BEFORE_REF=<ref> npm run bench   the replay and cron cases also measure that git ref (bench/lib/before.mjs)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { backfill } from './cases/backfill.mjs';
 import { coldStart } from './cases/cold-start.mjs';
 import { cron } from './cases/cron.mjs';
 import { replay } from './cases/replay.mjs';
+import { beforeBuild } from './lib/before.mjs';
 import { markdownTable, textTable } from './lib/table.mjs';
 import { writeNdjson } from './lib/synth.mjs';
 
@@ -59,16 +60,18 @@ function dataset(count, seed) {
 
 const rows = [];
 const work = mkdtempSync(join(tmpdir(), 'audit-bench-'));
+const before = beforeBuild(root, log);
 try {
   if (only.has('cold')) rows.push(...(await coldStart({ cli, emulatorModule, runs: runs * 5, log })));
   if (only.has('backfill')) rows.push(...(await backfill({ cli, emulatorModule, events: Number(opts['backfill-events']), log })));
   if (only.has('replay')) {
     const large = Number(opts.events);
     const files = { large: dataset(large, 42), small: dataset(Math.round(large / 10), 42), medium: dataset(Math.round(large / 5), 43) };
-    rows.push(...(await replay({ cli, work, files, runs, log })));
+    rows.push(...(await replay({ cli, work, files, runs, log, before })));
   }
-  if (only.has('cron')) rows.push(...(await cron({ cli, emulatorModule, root, log })));
+  if (only.has('cron')) rows.push(...(await cron({ cli, emulatorModule, log, before })));
 } finally {
+  before?.remove();
   rmSync(work, { recursive: true, force: true });
 }
 

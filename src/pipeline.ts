@@ -164,7 +164,8 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   }
   state.setRuleStates(engine.states());
   if (engine.dropped() > 0) {
-    logger.warn({ events: engine.dropped(), latenessMs: input.latenessMs }, 'events arrived later than source.lateness behind newer ones; window rules did not count them');
+    const hint = replay ? ' (a recorded file should be in time order, oldest first)' : '';
+    logger.warn({ events: engine.dropped(), latenessMs: input.latenessMs }, `events arrived later than source.lateness behind newer ones; window rules did not count them${hint}`);
   }
   if (replay && !until && latest !== '') result.endMs = Date.parse(latest);
   result.apiCalls = source.stats().apiCalls;

@@ -18,8 +18,7 @@
 //                                runs wait on API pacing, not on the CPU). Its medians appear in the
 //                                table and the current rows' ratios are to them. The worktree is
 //                                removed afterwards. Unset (default): only the current build.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, run } from '../lib/proc.mjs';
@@ -67,40 +66,6 @@ function summaryOf(stderr) {
     }
   }
   return undefined;
-}
-
-/** A git ref, resolved to a commit in `root`; no shell, and never read as an option. */
-function resolveRef(root, ref) {
-  if (!/^[\w./~^@{}-]+$/.test(ref) || ref.startsWith('-')) throw new Error(`BENCH_BEFORE_REF: not a plain git ref: ${JSON.stringify(ref)}`);
-  return execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: root, encoding: 'utf8' }).trim();
-}
-
-/** Checks out and builds `sha` in a temporary worktree; returns its CLI and a cleanup. */
-function buildRef(root, sha, log) {
-  const dir = mkdtempSync(join(tmpdir(), 'audit-bench-before-'));
-  const remove = () => {
-    try {
-      execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
-    } catch {
-      // not added, or already gone
-    }
-    rmSync(dir, { recursive: true, force: true });
-    try {
-      execFileSync('git', ['worktree', 'prune'], { cwd: root, stdio: 'ignore' });
-    } catch {
-      // nothing to prune
-    }
-  };
-  try {
-    log(`cron: building ${sha.slice(0, 12)} in a temporary worktree`);
-    execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: root, stdio: 'ignore' });
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    execFileSync(process.execPath, [join(dir, 'scripts/build.mjs')], { cwd: dir, stdio: 'inherit' });
-  } catch (err) {
-    remove();
-    throw err;
-  }
-  return { cli: join(dir, 'dist/cli.js'), remove };
 }
 
 /** The first run and the steady runs of one build, each a process of its own, against its own emulator. */
@@ -170,26 +135,19 @@ function figures(runs) {
   };
 }
 
-export async function cron({ cli, emulatorModule, root, log }) {
+export async function cron({ cli, emulatorModule, log, before: beforeBuild }) {
   const { startEmulator, TEST_SECRET_ID, TEST_SECRET_KEY } = await import(emulatorModule);
   const keys = { secretId: TEST_SECRET_ID, secretKey: TEST_SECRET_KEY };
   const nowSec = Math.floor(Date.now() / 1000);
   const events = [...records({ seed: 11, count: PER_MINUTE * SPAN_MIN, endSec: nowSec, spanSec: SPAN_MIN * 60, regions: [REGION] })];
   const t0Ms = (nowSec - FIRST_OFFSET_MIN * 60) * 1000;
-  const ref = process.env.BENCH_BEFORE_REF;
-  const sha = ref ? resolveRef(root, ref) : undefined;
-  const beforeBuild = sha ? buildRef(root, sha, log) : undefined;
+  const ref = beforeBuild?.ref;
+  const sha = beforeBuild?.sha;
   log(`cron: ${events.length} events over ${SPAN_MIN} min; 1 + ${STEADY_RUNS} runs per build at ${RATE} calls/s${sha ? `, current and ${ref} side by side` : ''} (about ${Math.ceil(((STEADY_RUNS + 2) * 3.8) / 10) * 10} s)`);
-  let now;
-  let before;
-  try {
-    [now, before] = await Promise.all([
-      sequence({ label: 'current', cli, startEmulator, keys, events, t0Ms, log }).then(figures),
-      beforeBuild ? sequence({ label: ref, cli: beforeBuild.cli, startEmulator, keys, events, t0Ms, log }).then(figures) : undefined,
-    ]);
-  } finally {
-    beforeBuild?.remove();
-  }
+  const [now, before] = await Promise.all([
+    sequence({ label: 'current', cli, startEmulator, keys, events, t0Ms, log }).then(figures),
+    beforeBuild ? sequence({ label: ref, cli: beforeBuild.cli, startEmulator, keys, events, t0Ms, log }).then(figures) : undefined,
+  ]);
 
   const idealEvents = (LATENESS_MIN + 1) * PER_MINUTE;
   const idealCalls = Math.ceil(idealEvents / PAGE);

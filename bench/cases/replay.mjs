@@ -38,7 +38,7 @@ async function timed(file, args, times, { rss = false, label, log }) {
   return { ms: median(ms), rssMb };
 }
 
-export async function replay({ cli, work, files, runs, log }) {
+export async function replay({ cli, work, files, runs, log, before }) {
   const node = process.execPath;
   const rate = (n, ms) => n / (ms / 1000);
   const checkArgs = (config, input) => [cli, 'check', '--config', config, '--input', input, '--no-state', '--output', 'json'];
@@ -71,6 +71,36 @@ export async function replay({ cli, work, files, runs, log }) {
     target: '>= 80% of floor' + (jqRate ? ', faster than jq' : ''),
     met: checkRate / floorRate >= 0.8 && (jqRate === undefined || checkRate > jqRate),
   });
+
+  if (before) {
+    // Interleaved with the current build, so a slow moment of the machine hits both alike.
+    const ms = { now: [], before: [] };
+    let beforeRss = 0;
+    for (let i = 0; i < runs; i++) {
+      for (const [who, file] of [['before', before.cli], ['now', cli]]) {
+        const r = await run(node, [file, ...checkArgs(full, big.path).slice(1)], { rss: true });
+        if (r.code !== 0) throw new Error(`${who} exited ${r.code}: ${r.stderr}`);
+        ms[who].push(r.ms);
+        if (who === 'before') beforeRss = Math.max(beforeRss, r.rssMb ?? 0);
+      }
+      log(`replay vs ${before.ref}: round ${i + 1}/${runs}`);
+    }
+    const [nowRate, beforeRate] = [rate(big.count, median(ms.now)), rate(big.count, median(ms.before))];
+    rows.push(
+      { case: 'replay', measure: `before ${before.ref}: audit check --input (same file and rules)`, value: beforeRate, unit: 'events/s' },
+      {
+        case: 'replay',
+        measure: 'audit check --input, window rules judged every minute, against it',
+        value: nowRate,
+        unit: 'events/s',
+        ratio: nowRate / beforeRate,
+        reference: `before ${before.ref}`,
+        target: '>= 0.95x',
+        met: nowRate / beforeRate >= 0.95,
+      },
+      { case: 'memory', measure: `before ${before.ref}: peak RSS, ${big.count} events`, value: beforeRss, unit: 'MB' },
+    );
+  }
 
   const small = await timed(node, checkArgs(full, files.small.path), 1, { rss: true, label: `audit check ${files.small.count}`, log });
   rows.push(

@@ -5,9 +5,13 @@ import type { Group } from './group.js';
 /** Matching events whose time falls in (b - bucket, b], for one group. */
 export interface Bucket {
   n: number;
-  /** The latest of them (ties broken by id, so arrival order does not matter): what an alert shows. */
-  last: AuditEvent;
+  /**
+   * The latest of them (ties broken by id, so arrival order does not matter): what an alert shows.
+   * Let go once no future point's window shows this bucket; its time and id stay for the ordering.
+   */
+  last: AuditEvent | undefined;
   lastMs: number;
+  lastId: string;
   values: Set<string> | undefined;
 }
 
@@ -15,6 +19,8 @@ export interface GroupState {
   group: Group;
   /** Bucket end (epoch ms) → bucket. */
   buckets: Map<number, Bucket>;
+  /** The latest bucket end. */
+  newest: number;
   /** The earliest and latest buckets late events landed in since the last advance. */
   dirtyFrom: number;
   dirtyTo: number;
@@ -38,7 +44,14 @@ export const windowSnapshotSchema = z.object({
   judged: time,
   pruned: time,
   high: time,
-  groups: z.array(z.tuple([z.string(), z.record(z.string(), z.unknown()).nullable(), z.array(z.tuple([z.number(), z.number().int().positive(), auditEventSchema, z.array(z.string()).nullable()]))])),
+  /** [group key, group, [[bucket end, count, latest time, latest id, latest event or null, distinct values or null]]] */
+  groups: z.array(
+    z.tuple([
+      z.string(),
+      z.record(z.string(), z.unknown()).nullable(),
+      z.array(z.tuple([z.number(), z.number().int().positive(), z.number(), z.string(), auditEventSchema.nullable(), z.array(z.string()).nullable()])),
+    ]),
+  ),
 });
 
 export type WindowSnapshot = z.infer<typeof windowSnapshotSchema>;
@@ -51,7 +64,11 @@ export function writeWindowSnapshot(clock: WindowClock, groups: Map<string, Grou
     judged: out(clock.judged),
     pruned: out(clock.pruned),
     high: out(clock.high),
-    groups: [...groups].map(([key, gs]) => [key, gs.group, [...gs.buckets].map(([b, k]) => [b, k.n, k.last, k.values ? [...k.values] : null] as const)]) as WindowSnapshot['groups'],
+    groups: [...groups].map(([key, gs]) => [
+      key,
+      gs.group,
+      [...gs.buckets].map(([b, k]) => [b, k.n, k.lastMs, k.lastId, k.last ?? null, k.values ? [...k.values] : null] as const),
+    ]) as WindowSnapshot['groups'],
   };
 }
 
@@ -61,8 +78,8 @@ export function readWindowSnapshot(data: unknown): { clock: WindowClock; groups:
   const groups = new Map<string, GroupState>();
   for (const [key, group, buckets] of s.groups) {
     const map = new Map<number, Bucket>();
-    for (const [b, n, last, values] of buckets) map.set(b, { n, last, lastMs: Date.parse(last.time), values: values ? new Set(values) : undefined });
-    groups.set(key, { group, buckets: map, dirtyFrom: Infinity, dirtyTo: -Infinity });
+    for (const [b, n, lastMs, lastId, last, values] of buckets) map.set(b, { n, last: last ?? undefined, lastMs, lastId, values: values ? new Set(values) : undefined });
+    groups.set(key, { group, buckets: map, newest: Math.max(...map.keys()), dirtyFrom: Infinity, dirtyTo: -Infinity });
   }
   return {
     clock: { historyFrom: s.historyFrom ?? -Infinity, judged: s.judged ?? NaN, pruned: s.pruned ?? -Infinity, high: s.high ?? -Infinity },

@@ -11,6 +11,8 @@ export interface WindowMeasure {
   distinctOf?: (event: AuditEvent) => string | undefined;
   /** Whether the window's number (and the count of the window before, for a spike) makes an alert. */
   fires(current: number, previous: number): boolean;
+  /** Can fire with no event in the current window (a drop): groups are then judged while the previous window holds any. */
+  firesOnEmpty?: boolean;
 }
 
 /** Pruning walks every bucket, so in a long advance it runs once per this many points. */
@@ -27,7 +29,7 @@ function isoTime(ms: number): string {
   return ms % 1000 === 0 ? iso.replace('.000Z', 'Z') : iso;
 }
 
-const later = (a: Bucket, b: Bucket) => a.lastMs > b.lastMs || (a.lastMs === b.lastMs && a.last.id > b.last.id);
+const later = (a: Bucket, b: Bucket) => a.lastMs > b.lastMs || (a.lastMs === b.lastMs && a.lastId > b.lastId);
 
 /**
  * The state of a count, spike or distinct rule, on event time. Events are counted per group
@@ -53,33 +55,43 @@ export function createWindowRule(rule: CompiledRule, runtime: RuleRuntime, init:
     high: -Infinity,
   };
   const dirty = new Set<string>();
+  // One set reused by every judgement of a distinct rule: the union of its buckets' values.
+  const distinct = measure.distinctOf ? new Set<string>() : undefined;
+  // A group with no event this recent cannot fire at a point (nothing in the window it reads).
+  const reach = measure.firesOnEmpty ? lookback : w;
   let dropped = 0;
   let sincePrune = 0;
+  let released = -Infinity;
+
+  /** The bucket with the latest event still held in (from, to]; undefined when none. */
+  function latest(gs: GroupState, from: number, to: number): Bucket | undefined {
+    let last: Bucket | undefined;
+    for (let b = from + g; b <= to; b += g) {
+      const k = gs.buckets.get(b);
+      if (k?.last && (!last || later(k, last))) last = k;
+    }
+    return last;
+  }
 
   function judge(key: string, gs: GroupState, T: number): Alert | undefined {
     if (T - lookback < clock.historyFrom) return undefined;
     let current = 0;
     let previous = 0;
-    let last: Bucket | undefined;
-    let values: Set<string> | undefined;
+    if (distinct) distinct.clear();
     for (let b = T - w + g; b <= T; b += g) {
       const k = gs.buckets.get(b);
       if (!k) continue;
       current += k.n;
-      if (!last || later(k, last)) last = k;
-      if (k.values) values = values ? new Set([...values, ...k.values]) : k.values;
+      if (k.values) for (const v of k.values) distinct!.add(v);
     }
     if (twoWindows) {
-      const currentLast = last;
-      for (let b = T - lookback + g; b <= T - w; b += g) {
-        const k = gs.buckets.get(b);
-        if (!k) continue;
-        previous += k.n;
-        if (!currentLast && (!last || later(k, last))) last = k;
-      }
+      for (let b = T - lookback + g; b <= T - w; b += g) previous += gs.buckets.get(b)?.n ?? 0;
     }
-    const value = measure.distinctOf ? (values?.size ?? 0) : current;
-    if (!last || !measure.fires(value, previous) || !runtime.allowed(rule, key, T)) return undefined;
+    const value = distinct ? distinct.size : current;
+    // Most judgements end here, so the alert's event is only looked for when it fires.
+    if (!measure.fires(value, previous)) return undefined;
+    const last = latest(gs, T - w, T) ?? latest(gs, T - lookback, T - w);
+    if (!last || !runtime.allowed(rule, key, T)) return undefined;
     const { id, title, severity } = rule.rule;
     const end = isoTime(T);
     const alert: Alert = {
@@ -87,7 +99,7 @@ export function createWindowRule(rule: CompiledRule, runtime: RuleRuntime, init:
       time: end,
       rule: { id, title, severity },
       summary: '',
-      event: last.last,
+      event: last.last!,
       count: value,
       group: gs.group,
       window: { start: isoTime(T - w), end },
@@ -96,16 +108,26 @@ export function createWindowRule(rule: CompiledRule, runtime: RuleRuntime, init:
     return alert;
   }
 
-  /** Drops what no point still to judge, nor any late event still to come, can need. */
+  /**
+   * Drops what no point still to judge, nor any late event still to come, can need; and lets go
+   * of the events of buckets no future point's window shows (an alert names the latest event of
+   * its window; a point judged again for a late event falls back to the latest event it still has).
+   */
   function prune(): void {
     sincePrune = 0;
     const threshold = Math.min(clock.judged, clock.high - runtime.latenessMs) - lookback;
-    if (!(threshold > clock.pruned)) return;
+    const release = clock.judged - reach;
+    // Once per bucket's worth of progress: a replay advances after every chunk of its file.
+    if (!(threshold >= clock.pruned + g) && !(release >= released + g)) return;
     for (const [key, gs] of groups) {
-      for (const b of gs.buckets.keys()) if (b <= threshold) gs.buckets.delete(b);
+      for (const [b, k] of gs.buckets) {
+        if (b <= threshold) gs.buckets.delete(b);
+        else if (b <= release) k.last = undefined;
+      }
       if (gs.buckets.size === 0 && !dirty.has(key)) groups.delete(key);
     }
-    clock.pruned = threshold;
+    if (threshold > clock.pruned) clock.pruned = threshold;
+    released = release;
   }
 
   return {
@@ -119,12 +141,14 @@ export function createWindowRule(rule: CompiledRule, runtime: RuleRuntime, init:
       if (Number.isNaN(clock.judged)) clock.judged = Math.ceil(b / step) * step - step;
       const key = rule.groupKey(event);
       let gs = groups.get(key);
-      if (!gs) groups.set(key, (gs = { group: rule.groupObject(event) as Group, buckets: new Map(), dirtyFrom: Infinity, dirtyTo: -Infinity }));
+      if (!gs) groups.set(key, (gs = { group: rule.groupObject(event) as Group, buckets: new Map(), newest: b, dirtyFrom: Infinity, dirtyTo: -Infinity }));
+      else if (b > gs.newest) gs.newest = b;
       let k = gs.buckets.get(b);
-      if (!k) gs.buckets.set(b, (k = { n: 0, last: event, lastMs: ms, values: measure.distinctOf ? new Set() : undefined }));
-      else if (ms > k.lastMs || (ms === k.lastMs && event.id > k.last.id)) {
+      if (!k) gs.buckets.set(b, (k = { n: 0, last: event, lastMs: ms, lastId: event.id, values: measure.distinctOf ? new Set() : undefined }));
+      else if (ms > k.lastMs || (ms === k.lastMs && event.id > k.lastId)) {
         k.last = event;
         k.lastMs = ms;
+        k.lastId = event.id;
       }
       k.n++;
       if (k.values) {
@@ -162,6 +186,7 @@ export function createWindowRule(rule: CompiledRule, runtime: RuleRuntime, init:
           break;
         }
         for (const [key, gs] of groups) {
+          if (gs.newest <= T - reach) continue;
           const alert = judge(key, gs, T);
           if (alert) out.push(alert);
         }

@@ -73,6 +73,9 @@ describe('rule fields', () => {
   it.each([
     [{ id: 's', when: {}, spike: { increase: '30%' } }, 'spike: spike needs a window'],
     [{ id: 's', when: {}, window: '5m' }, 'window: window needs one of count, spike or distinct'],
+    [{ id: 's', when: {}, every: '1m' }, 'every: every needs a window'],
+    [{ id: 's', when: {}, window: '5m', every: '10m', count: { gte: 1 } }, 'every: every must not be longer than the window (events between windows would never count)'],
+    [{ id: 's', when: {}, window: '5m', count: { gte: 1 }, spike: { increase: '10%' } }, 'spike: give only one of count, spike'],
     [{ id: 's', when: {}, window: '5 minutes', count: { gte: 1 } }, 'window: invalid duration "5 minutes"'],
     [{ id: 's', when: {}, window: '0s', count: { gte: 1 } }, 'window: must be longer than 0'],
     [{ id: 's', when: {}, suppress: 'soon' }, 'suppress: invalid duration "soon"'],

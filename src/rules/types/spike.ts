@@ -22,6 +22,6 @@ export const spikeRule = defineRuleType({
       increase !== undefined
         ? (cur: number, prev: number) => cur >= minCount && (prev === 0 || (cur - prev) / prev > increase)
         : (cur: number, prev: number) => prev >= minCount && (prev - cur) / prev > decrease!;
-    return createWindowRule(rule, runtime, init, { fires });
+    return createWindowRule(rule, runtime, init, { fires, firesOnEmpty: decrease !== undefined });
   },
 });
