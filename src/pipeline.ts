@@ -6,7 +6,9 @@ import { closeNotifiers, createNotifiers, deliverDirect, deliverOutbox, targetsF
 import { acquireLock, ephemeralState, openState, resolveStateDir, type StateLock, type StateStore } from './state/index.js';
 import { advanceCheckpoint } from './state/checkpoint.js';
 import { fileStamp, pruneAfterRun } from './state/retention.js';
-import type { AuditEvent } from './events/index.js';
+import { appendQuarantine, quarantineEntry, type QuarantineEntry } from './state/quarantine.js';
+import { insanity, type AuditEvent } from './events/index.js';
+import { clean } from './rules/alert.js';
 import type { Alert, CompiledRule, RuleSet } from './rules/index.js';
 import { createEngine, usableStates } from './rules/engine.js';
 import { ALL_TIME, type Source, type SourceStats } from './sources/types.js';
@@ -39,11 +41,33 @@ export async function createSource(config: SourceConfig, deps: PipelineDeps): Pr
   return openSource(config, deps);
 }
 
-/** `audit events`: a source's normalized events of a range, partition after partition. */
-export function eventStream(source: Source, range: { start?: Date; end?: Date }, onProgress?: (p: { partition: string; pages: number; events: number }) => void) {
+/**
+ * `audit events`: a source's normalized events of a range, partition after partition; events
+ * that would be quarantined in a check (events/sanity.ts) are left out, each reported once.
+ */
+export function eventStream(
+  source: Source,
+  range: { start?: Date; end?: Date },
+  opts: { now: Clock; onQuarantine: (event: AuditEvent, reason: string) => void; onProgress?: (p: { partition: string; pages: number; events: number }) => void },
+) {
   const wanted = { start: range.start ?? ALL_TIME.start, end: range.end ?? ALL_TIME.end };
+  const nowMs = opts.now().getTime();
   return (async function* all(): AsyncIterable<AuditEvent[]> {
-    for (const partition of source.partitions()) yield* source.fetch(partition, wanted, { onProgress });
+    for (const partition of source.partitions()) {
+      for await (const batch of source.fetch(partition, wanted, { onProgress: opts.onProgress })) {
+        let bad = false;
+        for (const event of batch) if (insanity(event, nowMs) !== undefined) bad = true;
+        if (!bad) {
+          yield batch;
+          continue;
+        }
+        yield batch.filter((event) => {
+          const reason = insanity(event, nowMs);
+          if (reason !== undefined) opts.onQuarantine(event, reason);
+          return reason === undefined;
+        });
+      }
+    }
   })();
 }
 
@@ -59,12 +83,16 @@ export interface EvaluateInput {
   onAlerts?: (alerts: Alert[]) => Promise<void> | void;
   /** Every event a rule's condition matched (`audit rules test`). */
   onMatch?: (rule: CompiledRule, event: AuditEvent) => void;
+  /** An event not evaluated because of its time or shape (events/sanity.ts), the first time it is seen. */
+  onQuarantine?: (event: AuditEvent, reason: string) => void;
   onProgress?: (p: { partition: string; pages: number; events: number }) => void;
 }
 
 export interface EvaluateResult {
   fetched: number;
   fresh: number;
+  /** Events set aside instead of evaluated (see events/sanity.ts). */
+  quarantined: number;
   /** The new alerts (empty when they went to `onAlerts`). */
   alerts: Alert[];
   alertCount: number;
@@ -89,6 +117,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   const { source, state, ruleSet } = input;
   const replay = source.replay === true;
   const now = deps.now();
+  const nowMs = now.getTime();
   const until = input.until ?? (replay ? undefined : now);
   const partitions = source.partitions();
   const checkpoints = new Map(partitions.map((p) => [p, state.checkpoint(p)]));
@@ -108,7 +137,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   });
   engine.begin(start, input.since && !replay ? start : undefined);
 
-  const result: EvaluateResult = { fetched: 0, fresh: 0, alerts: [], alertCount: 0, apiCalls: 0, failedPartitions: [], startMs: Infinity, endMs: until?.getTime() ?? -Infinity };
+  const result: EvaluateResult = { fetched: 0, fresh: 0, quarantined: 0, alerts: [], alertCount: 0, apiCalls: 0, failedPartitions: [], startMs: Infinity, endMs: until?.getTime() ?? -Infinity };
   // Already raised (an earlier run, or earlier in this one): dropped; new ones recorded at once.
   const raise = async (alerts: Alert[]) => {
     const kept = alerts.filter((alert) => !state.hasAlert(alert.id) && (state.recordAlert(alert), true));
@@ -132,6 +161,17 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
         for (const event of batch) {
           if (!seenThisRun.add(event.id)) continue; // overlapping slices or pages may repeat an event
           result.fetched++;
+          // A poison record is set aside, once: it never blocks the checkpoint or the events after it.
+          const problem = insanity(event, nowMs);
+          if (problem !== undefined) {
+            result.quarantined++;
+            if (!state.hasSeen(event.id)) {
+              state.markSeen(event.id, now.toISOString());
+              logger.warn({ partition, event: clean(event.id, 100), reason: problem }, 'event quarantined: not evaluated');
+              input.onQuarantine?.(event, problem);
+            }
+            continue;
+          }
           if (event.time > latest) latest = event.time;
           // Events before newFrom are history for windows only; already-evaluated ones never alert again.
           const isNew = event.time >= newFrom && !state.hasSeen(event.id);
@@ -200,6 +240,7 @@ export interface CheckDeps extends PipelineDeps {
 export interface CheckSummary {
   events: number;
   new: number;
+  quarantined: number;
   alerts: number;
   delivered: number;
   pending: number;
@@ -251,6 +292,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         source = await createSource(req.input ? { provider: 'file', path: req.input, lateness: latenessMs } : loaded.config.source, deps);
         // With nothing to persist first and nothing but the printer to deliver to, alerts are printed
         // as they are raised: a replay of millions then holds none of them in memory.
+        const quarantined: QuarantineEntry[] = [];
         const streamed = stdoutPrinter !== undefined && !(store && !req.dryRun) && (req.dryRun || notifiers.length === 0);
         const result = await evaluate(deps, {
           source,
@@ -260,6 +302,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           until: req.until,
           latenessMs,
           signal,
+          onQuarantine: (event, reason) => void quarantined.push(quarantineEntry(event, reason, deps.now())),
           onAlerts: streamed ? async (batch) => void (await stdoutPrinter.send(batch)) : undefined,
         });
         const alerts = result.alerts;
@@ -283,7 +326,8 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           ({ delivered, pending } = await deliverDirect(alerts, notifiers, routes, logger, signal));
         }
 
-        const summary: CheckSummary = { events: result.fetched, new: result.fresh, alerts: result.alertCount, delivered, pending, apiCalls: result.apiCalls, ms: Date.now() - started };
+        if (store && !req.dryRun) await appendQuarantine(store.dir, quarantined);
+        const summary: CheckSummary = { events: result.fetched, new: result.fresh, quarantined: result.quarantined, alerts: result.alertCount, delivered, pending, apiCalls: result.apiCalls, ms: Date.now() - started };
         logger.info(summary, req.dryRun ? 'check done (dry run: nothing saved or sent)' : 'check done');
         if (result.error) {
           if (result.error instanceof AuditError) throw result.error;

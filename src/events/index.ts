@@ -1,1 +1,2 @@
 export * from './schema.js';
+export { insanity, LIMITS as EVENT_LIMITS } from './sanity.js';

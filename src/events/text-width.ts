@@ -1,12 +1,22 @@
 /**
- * Terminal-safe text for aligned columns. Event text is attacker-controlled: control and
- * bidirectional-override characters could move the cursor or reorder a line, so they are
- * replaced before anything reaches a terminal. CJK user names take two columns each.
+ * Terminal-safe text. Event text is attacker-controlled: control, bidirectional-override and
+ * zero-width characters could move the cursor, reorder a line or hide text, so every text
+ * output (events, alerts, chat messages) shows them escaped, as `\u202e`, the same way.
+ * CJK user names take two columns each.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/g;
+// Zero-width (non-)joiners are left alone: emoji sequences and Persian or Indic text need them.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
+const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** Every unsafe character as a visible `\uXXXX` escape. */
 export function sanitize(s: string): string {
-  return s.replace(UNSAFE, '?');
+  return s.replace(UNSAFE, escape);
+}
+
+/** One line of safe text: whitespace runs (newlines and tabs too) become one space, the rest is escaped. */
+export function safeLine(s: string): string {
+  return sanitize(s.replace(/[\s\u0085]+/g, ' ').trim());
 }
 
 function isWide(cp: number): boolean {

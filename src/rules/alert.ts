@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AuditEvent } from '../events/index.js';
 import { formatDuration } from '../util/duration.js';
 import { renderTemplate } from '../util/template.js';
+import { safeLine } from '../events/text-width.js';
 import type { Alert } from './model.js';
 
 /** Stable alert id: the same rule, group and event (or window) always hash the same. */
@@ -9,10 +10,9 @@ export function fingerprint(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
-/** Event text is attacker-controlled: no control characters, bounded length. */
+/** Event text is attacker-controlled: one line, unsafe characters escaped, bounded length. */
 export function clean(text: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  const flat = safeLine(text);
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

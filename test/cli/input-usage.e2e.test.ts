@@ -64,9 +64,9 @@ describe('audit events --input (no config, no credentials)', () => {
     for (const t of times) expect(t >= '2026-11-22T10:20:00' && t <= '2026-11-22T10:25:00.000Z').toBe(true);
   });
 
-  it('a missing input file is a clear runtime error', async () => {
+  it('a missing input file is a usage error (exit 2) naming it', async () => {
     const r = await box.run(['events', '--input', 'missing.ndjson']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^audit: .*missing\.ndjson/);
     expect(stackLines(r.stderr)).toEqual([]);
   });

@@ -64,7 +64,9 @@ describe('formatEventLine', () => {
       event({ name: 'Delete\u001b[2J\u001b[31mBucket', actor: { type: 'CAMUser', id: null, name: 'eve\u202e\r\n', accessKeyId: null } }),
     );
     expect(line).not.toMatch(/[\u0000-\u001f\u007f\u202e]/);
-    expect(line).toContain('Delete?[2J?[31mBucket');
+    // Escaped, the same way as in alerts and chat messages: visible, and inert in a terminal.
+    expect(line).toContain('Delete\\u001b[2J');
+    expect(line).toContain('CAMUser:eve\\u202e');
   });
 
   it('uses custom widths', () => {

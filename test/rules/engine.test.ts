@@ -281,7 +281,8 @@ describe('summaries', () => {
   it('stay on one line whatever the event text holds', () => {
     const e = ev({ name: 'A', actor: { name: 'eve\nFAKE ALERT: all clear\u0007' } });
     const [templated] = run([{ id: 't', when: { name: 'A' }, summary: '{{actor.name}} did {{name}}' }], [e]);
-    expect(templated.summary).toBe('eve FAKE ALERT: all clear did A');
+    // The newline folds into a space; the bell is shown escaped, never rung.
+    expect(templated.summary).toBe('eve FAKE ALERT: all clear\\u0007 did A');
     const [plain] = run([{ id: 'p', when: { name: 'A' } }], [e]);
     expect(plain.summary).not.toMatch(/[\n\u0007]/);
   });

@@ -50,7 +50,12 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
   const { createSource, eventStream } = await import('../../pipeline.js');
   const source = await openSource(ctx, opts.input, createSource);
   const progress = !opts.input && io.stderr.isTTY ? ttyProgress(io.stderr) : undefined;
-  const batches = eventStream(source, { start: range.start, end: range.end ?? (opts.input ? undefined : now) }, progress?.update);
+  const { clean } = await import('../../rules/alert.js');
+  const batches = eventStream(source, { start: range.start, end: range.end ?? (opts.input ? undefined : now) }, {
+    now: io.now,
+    onProgress: progress?.update,
+    onQuarantine: (event, reason) => logger.warn({ event: clean(event.id, 100), reason }, 'event left out: not a sane audit event'),
+  });
 
   let count = 0;
   if (output === 'json') {

@@ -3,13 +3,15 @@
  * value is made single-line and stripped of the characters that start markup (links, HTML,
  * mentions, table cells) before it goes into a message.
  */
+import { safeLine } from '../../events/text-width.js';
+
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const ELLIPSIS = '…';
 
-/** Control characters (newlines included) become spaces; runs of whitespace collapse. */
+/** Runs of whitespace (newlines included) become one space; other control, bidi and zero-width characters are escaped. */
 export function oneLine(value: unknown): string {
   const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return safeLine(text);
 }
 
 /** At most `max` user-perceived characters, never splitting one (emoji sequences included). */

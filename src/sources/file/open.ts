@@ -24,11 +24,12 @@ async function openFile(path: string): Promise<FileHandle> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? 'error'})`;
-    throw new AuditError('E_INPUT', `${path}: ${why}`, { cause: err });
+    // A file that cannot be opened is a mistake in the command (exit 2), not a run-time failure.
+    throw new AuditError('E_USAGE', `${path}: ${why}`, { cause: err });
   }
   if ((await fh.stat()).isDirectory()) {
     await fh.close();
-    throw new AuditError('E_INPUT', `${path}: is a directory`);
+    throw new AuditError('E_USAGE', `${path}: is a directory`);
   }
   return fh;
 }

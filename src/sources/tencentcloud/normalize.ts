@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuditEvent } from '../../events/index.js';
 import { AuditError } from '../../errors.js';
 import {
@@ -49,8 +50,8 @@ export function normalizeTencentRecord(record: unknown, ctx: NormalizeContext = 
     } else if (isRecord(ce)) inner = ce;
   }
 
-  const id = text(outer.EventId) ?? text(inner.eventID) ?? text(inner.eventId);
-  if (id === null) throw new AuditError('E_INPUT', 'event record: no EventId or eventID');
+  const id = text(outer.EventId) ?? text(inner.eventID) ?? text(inner.eventId) ?? derivedId(inner, outer);
+  if (id === null) throw new AuditError('E_INPUT', 'event record: no EventId or eventID, and no request id, name and time to derive one from');
   const warn = ctx.warn;
   if (badInner) warn?.(`event ${id}: CloudAuditEvent is not a valid JSON record; using the outer fields only`);
 
@@ -91,6 +92,19 @@ export function normalizeTencentRecord(record: unknown, ctx: NormalizeContext = 
   };
 }
 
+/**
+ * Published DescribeEvents samples (and some exports) carry no event id: the same call always
+ * gets the same id from what identifies it, so dedupe and alert ids stay stable across runs.
+ */
+function derivedId(inner: Rec, outer: Rec): string | null {
+  const requestId = text(inner.requestID) ?? text(inner.requestId) ?? text(outer.RequestID);
+  const name = text(inner.eventName) ?? text(outer.EventName);
+  const time = text(inner.eventTime) ?? text(outer.EventTime);
+  if (requestId === null && (name === null || time === null)) return null;
+  const actor = text(outer.Username) ?? text(outer.SecretId) ?? text(outer.AccountID) ?? '';
+  return `derived-${createHash('sha256').update([requestId, name, time, actor].join('\u0000')).digest('hex').slice(0, 32)}`;
+}
+
 const NUMERIC = /^-?\d+$/;
 
 /**
@@ -120,12 +134,16 @@ function resourceTypeOf(v: unknown): string | null {
   return null;
 }
 
-/** Comma-separated names split into one resource each; "*" names nothing. */
+/**
+ * Comma- or `|`-separated names split into one resource each ("*" names nothing); the list
+ * fields write `instance/ins-a|instance/ins-b`, where the `instance/` prefix is the type again.
+ */
 function pushNames(out: AuditEvent['resources'], type: string | null, names: unknown): void {
   const s = text(names);
   if (s === null) return;
-  for (const part of s.split(',')) {
-    const name = part.trim();
+  for (const part of s.split(/[,|]/)) {
+    let name = part.trim();
+    if (type !== null && name.startsWith(`${type}/`)) name = name.slice(type.length + 1);
     if (name !== '' && name !== '*') out.push({ type, name });
   }
 }
