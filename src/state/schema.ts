@@ -33,26 +33,40 @@ export const outboxEntrySchema = z.object({
 });
 
 /**
- * Maps are stored as `[key, value]` pairs rather than objects: keys such as suppression keys
- * carry event text, and a key named `__proto__` must round-trip like any other.
+ * What one entry of each list in the file looks like. Maps are stored as `[key, value]` pairs
+ * rather than objects: keys such as suppression keys carry event text, and a key named
+ * `__proto__` must round-trip like any other. A damaged file is salvaged entry by entry
+ * against these (load.ts), so one bad field never costs the outbox.
  */
+export const sectionEntries = {
+  checkpoints: z.tuple([z.string().min(1), isoTime]),
+  /** Event id and the event's own time. */
+  seen: z.tuple([z.string(), isoTime]),
+  /** Alert id (fingerprint) and the alert's time. */
+  alerts: z.tuple([z.string(), isoTime]),
+  /** Suppression key and the last alert time in ms since the epoch. */
+  suppression: z.tuple([z.string(), z.number().int().nonnegative()]),
+  outbox: outboxEntrySchema,
+  /** Each window rule's state (rule id, the rule's stateKey, its snapshot), so cron runs need not re-fetch history. */
+  windows: z.tuple([z.string(), z.string(), z.unknown()]),
+};
+
+export type Section = keyof typeof sectionEntries;
+export const SECTIONS = Object.keys(sectionEntries) as Section[];
+
 const stateFileFields = {
   savedAt: isoTime,
-  checkpoints: z.array(z.tuple([z.string().min(1), isoTime])),
-  /** Event id and the event's own time. */
-  seen: z.array(z.tuple([z.string(), isoTime])),
-  /** Alert id (fingerprint) and the alert's time. */
-  alerts: z.array(z.tuple([z.string(), isoTime])),
-  /** Suppression key and the last alert time in ms since the epoch. */
-  suppression: z.array(z.tuple([z.string(), z.number().int().nonnegative()])),
-  outbox: z.array(outboxEntrySchema),
+  checkpoints: z.array(sectionEntries.checkpoints),
+  seen: z.array(sectionEntries.seen),
+  alerts: z.array(sectionEntries.alerts),
+  suppression: z.array(sectionEntries.suppression),
+  outbox: z.array(sectionEntries.outbox),
 };
 
 export const stateFileSchema = z.object({
   version: z.literal(STATE_VERSION),
   ...stateFileFields,
-  /** Each window rule's state (rule id, the rule's stateKey, its snapshot), so cron runs need not re-fetch history. */
-  windows: z.array(z.tuple([z.string(), z.string(), z.unknown()])),
+  windows: z.array(sectionEntries.windows),
 });
 
 /**

@@ -1,8 +1,8 @@
-import { appendFile, copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openState, STATE_FILE } from '../../src/state/index.js';
-import { captureLogger, makeTmp, manualClock } from './helpers.js';
+import { captureLogger, makeTmp, manualClock, sampleAlert } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'corrupt');
 const cases = (await readdir(FIXTURES)).sort();
@@ -31,7 +31,8 @@ describe('a corrupt state file', () => {
     expect(warnings[0].movedTo).toBe(join(tmp.dir, ASIDE));
     expect(String(warnings[0].reason)).toContain(reason);
     expect(String(warnings[0].msg)).toContain(join(tmp.dir, STATE_FILE));
-    expect(String(warnings[0].msg)).toContain('continues from the default range');
+    // Unreadable files start over; damaged ones say what was salvaged and lost.
+    expect(String(warnings[0].msg)).toMatch(/continues from the default range|salvaged nothing; lost \S/);
 
     // The next save and the next run are back to normal, with no further warning.
     s.setCheckpoint('tencentcloud/ap-guangzhou', new Date('2024-05-01T10:05:00Z'));
@@ -39,6 +40,33 @@ describe('a corrupt state file', () => {
     const next = await openState({ dir: tmp.dir, logger, now: clock.now });
     expect(next.checkpoint('tencentcloud/ap-guangzhou')).toBeDefined();
     expect(lines().filter((l) => l.level === 'warn')).toHaveLength(1);
+  });
+
+  it('a damaged one keeps every entry that still validates: one bad outbox field costs one entry, not the outbox', async () => {
+    const good = (id: string) => ({ alert: sampleAlert(id), addedAt: '2024-05-01T10:00:00.000Z', pending: [{ notifier: 'hook', attempts: 1, lastError: null, lastAttemptAt: null }] });
+    const broken = { ...good('al-bad'), pending: [{ notifier: 'hook', attempts: 'many', lastError: null, lastAttemptAt: null }] };
+    const file = {
+      version: 2,
+      savedAt: '2024-05-01T10:00:00.000Z',
+      checkpoints: [['tencentcloud/ap-guangzhou', '2024-05-01T09:59:00.000Z'], ['tencentcloud/ap-shanghai', 'yesterday'], ['tencentcloud/ap-beijing', '2024-05-02T10:00:00.000Z']],
+      seen: [['ev-1', '2024-05-01T09:58:00.000Z']],
+      alerts: [['al-1', '2024-05-01T09:58:00.000Z']],
+      suppression: 'garbage',
+      outbox: [good('al-1'), broken, good('al-2'), good('al-3')],
+      windows: [],
+    };
+    await writeFile(join(tmp.dir, STATE_FILE), JSON.stringify(file));
+    const { logger, lines } = captureLogger();
+    const s = await openState({ dir: tmp.dir, logger, now: manualClock('2024-05-01T10:05:00Z').now });
+    expect(s.outbox.list().map((e) => e.alert.id)).toEqual(['al-1', 'al-2', 'al-3']);
+    expect(s.checkpoint('tencentcloud/ap-guangzhou')?.toISOString()).toBe('2024-05-01T09:59:00.000Z');
+    // A day in the future: damage, not skew; it would silence the partition.
+    expect(s.checkpoint('tencentcloud/ap-beijing')).toBeUndefined();
+    expect(s.hasSeen('ev-1')).toBe(true);
+    const warnings = lines().filter((l) => l.level === 'warn').map((l) => String(l.msg));
+    expect(warnings[0]).toMatch(/salvaged 2 checkpoints, 1 seen event, 1 raised alert, 3 undelivered alerts; lost 1 checkpoint, all suppression times, 1 undelivered alert/);
+    expect(warnings[1]).toMatch(/checkpoint of tencentcloud\/ap-beijing is in the future/);
+    expect((await readdir(tmp.dir)).sort()).toEqual([ASIDE]);
   });
 
   it('an unreadable one (a directory in its place) is moved aside too', async () => {
