@@ -3,6 +3,7 @@ import type { SourceConfig } from './config/schema.js';
 import { prepareRules, type PreparedRules } from './config/validate.js';
 import { AuditError } from './errors.js';
 import { closeNotifiers, createNotifiers, deliverDirect, deliverOutbox, targetsFor } from './notifiers/index.js';
+import { lockHolder } from './state/lock.js';
 import { acquireLock, ephemeralState, openState, resolveStateDir, type StateLock, type StateStore } from './state/index.js';
 import { advanceCheckpoint } from './state/checkpoint.js';
 import { fileStamp, pruneAfterRun } from './state/retention.js';
@@ -280,7 +281,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           if (!req.dryRun) {
             lock = await acquireLock(dir, { timeoutMs: req.lockTimeoutMs, logger });
             if (!lock) {
-              logger.info({ stateDir: dir }, 'another audit check is in progress on this state directory; skipping this run');
+              await standDown(dir, deps.now(), logger);
               return { code: 0 };
             }
           }
@@ -346,6 +347,20 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
       }
     },
   };
+}
+
+/**
+ * Another run holds the lock: this one stands down (exit 0, the next run catches up), loudly,
+ * since a run that never finishes silences alerting; past 10 minutes held, at error.
+ */
+async function standDown(dir: string, now: Date, logger: Logger): Promise<void> {
+  const holder = await lockHolder(dir);
+  const heldMs = holder ? now.getTime() - Date.parse(holder.since) : undefined;
+  const long = heldMs !== undefined && heldMs > 10 * 60_000;
+  const fields = { stateDir: dir, holderPid: holder?.pid, heldSince: holder?.since };
+  const msg = 'another audit run holds the state lock; this run stands down';
+  if (long) logger.error(fields, `${msg}; it has held it for ${Math.round(heldMs / 60_000)} minutes: check that process`);
+  else logger.warn(fields, msg);
 }
 
 /** One `audit check`. */

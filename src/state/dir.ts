@@ -22,7 +22,10 @@ export const APP_DIR = 'audit-watch';
 export function resolveStateDir(opts: ResolveStateDirOptions): string {
   const cwd = opts.cwd ?? process.cwd();
   const configAbs = opts.configPath === null ? null : resolve(cwd, opts.configPath);
-  return join(stateRoot(opts, configAbs, cwd), configSubdir(configAbs));
+  const dir = join(stateRoot(opts, configAbs, cwd), configSubdir(configAbs));
+  // Kernel file systems accept writes that are not files: state there would vanish or do harm.
+  if (/^\/(proc|sys|dev)(\/|$)/.test(dir)) throw new AuditError('E_CONFIG', `state.dir: ${dir} is under /proc, /sys or /dev; choose a real directory`);
+  return dir;
 }
 
 function stateRoot(opts: ResolveStateDirOptions, configAbs: string | null, cwd: string): string {

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { AuditError } from '../errors.js';
@@ -43,8 +43,9 @@ export async function acquireLock(dir: string, opts: AcquireLockOptions): Promis
   try {
     await mkdir(target, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new AuditError('E_STATE', `${target}: cannot create state directory`, { cause: err });
+    throw new AuditError('E_STATE', `${target}: cannot create state directory (${reasonOf(err)})`, { cause: err });
   }
+  await clearFutureLock(target, opts.logger);
   const deadline = Date.now() + Math.max(0, opts.timeoutMs);
   let compromised: Error | null = null;
   let waiting = false;
@@ -62,6 +63,7 @@ export async function acquireLock(dir: string, opts: AcquireLockOptions): Promis
         },
       });
       if (waiting) opts.logger.info({ dir: target }, 'state lock acquired after waiting');
+      await writeFile(join(target, HOLDER_FILE), JSON.stringify({ pid: process.pid, since: new Date().toISOString() }), { mode: 0o600 }).catch(() => undefined);
       return {
         release: async () => {
           await release().catch(() => undefined);
@@ -72,7 +74,7 @@ export async function acquireLock(dir: string, opts: AcquireLockOptions): Promis
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') {
-        throw new AuditError('E_STATE', `${target}: cannot lock state directory`, { cause: err });
+        throw new AuditError('E_STATE', `${target}: cannot lock state directory (${reasonOf(err)})`, { cause: err });
       }
       const left = deadline - Date.now();
       if (left <= 0) return null;
@@ -82,5 +84,40 @@ export async function acquireLock(dir: string, opts: AcquireLockOptions): Promis
       }
       await new Promise((r) => setTimeout(r, Math.min(opts.pollMs ?? DEFAULT_POLL_MS, left)));
     }
+  }
+}
+
+/** Who holds the lock and since when, for the message of a run that stands down. */
+export const HOLDER_FILE = 'run.lock.holder.json';
+
+export async function lockHolder(dir: string): Promise<{ pid: number; since: string } | undefined> {
+  try {
+    const data = JSON.parse(await readFile(join(resolve(dir), HOLDER_FILE), 'utf8'));
+    return typeof data?.pid === 'number' && typeof data?.since === 'string' ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `EACCES: permission denied`, `ENOTDIR: not a directory`: what the system said, briefly. */
+export function reasonOf(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const text = (e?.message ?? String(err)).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  return e?.code ? `${e.code}: ${text}` : text;
+}
+
+/**
+ * A lock touched in the future (a clock that jumped back, a copied directory) would look fresh
+ * for as long as that lies ahead and hold every run back: it is stale whatever its age.
+ */
+async function clearFutureLock(dir: string, logger: Logger): Promise<void> {
+  const path = lockFilePath(dir);
+  try {
+    const { mtimeMs } = await stat(path);
+    if (mtimeMs <= Date.now() + LOCK_STALE_MS) return;
+    logger.warn({ lock: path, mtime: new Date(mtimeMs).toISOString() }, 'state lock touched in the future; removed as stale');
+    await rm(path, { recursive: true, force: true });
+  } catch {
+    // no lock, or gone already
   }
 }

@@ -6,7 +6,7 @@ import type { StoredRuleState } from '../rules/engine.js';
 import type { Logger } from '../util/logger.js';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic.js';
 import { loadStateFile } from './load.js';
-import type { StateLock } from './lock.js';
+import { reasonOf, type StateLock } from './lock.js';
 import { createOutbox, type Outbox, type OutboxEntry } from '../notifiers/outbox.js';
 import { STATE_FILE, STATE_VERSION, type StateFile } from './schema.js';
 
@@ -86,7 +86,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
       const removed = await removeStaleTempFiles(file);
       if (removed.length > 0) opts.logger.debug({ dir, removed }, 'removed temp files left by an interrupted save');
     } catch (err) {
-      throw new AuditError('E_STATE', `${dir}: cannot use state directory`, { cause: err });
+      throw new AuditError('E_STATE', `${dir}: cannot use state directory (${reasonOf(err)})`, { cause: err });
     }
   }
   const data = await loadStateFile(file, { logger: opts.logger, now, readOnly });

@@ -30,7 +30,7 @@ describe.concurrent('audit check: concurrent and interrupted runs', () => {
     });
   });
 
-  it('a run that cannot get the lock within --lock-timeout skips with a log line and exit 0', async () => {
+  it('a run that cannot get the lock within --lock-timeout stands down with a warning naming the holder, exit 0', async () => {
     const login = rootLogin(ago(20_000));
     await withWorld({ events: [login], rules, emulator: { latencyMs: 1_500 }, source: { timeout: '5s' } }, async (w) => {
       const holder = w.spawn(['check', '--output', 'json']);
@@ -39,7 +39,9 @@ describe.concurrent('audit check: concurrent and interrupted runs', () => {
       const skipped = await w.check(['--output', 'json', '--lock-timeout', '0s']);
       expect(skipped.code, skipped.stderr).toBe(0);
       expect(skipped.stdout).toBe('');
-      expect(logLines(skipped.stderr).map((l) => l.msg)).toEqual([expect.stringMatching(/another audit check is in progress.*skipping this run/)]);
+      const [line, ...rest] = logLines(skipped.stderr);
+      expect(rest).toEqual([]);
+      expect(line).toMatchObject({ level: 'warn', msg: 'another audit run holds the state lock; this run stands down', holderPid: expect.any(Number) });
       const held = await holder.done;
       expect(held.code, held.stderr).toBe(0);
       expect(jsonLines(held.stdout).map((a) => a.event.id)).toEqual([login.EventId]);
@@ -95,6 +97,27 @@ describe.concurrent('audit check: concurrent and interrupted runs', () => {
       // The stalled request never got an answer; the re-send is the one delivery.
       expect(w.receiver.requests.map((r) => r.body.id)).toEqual([alertId, alertId]);
       expect([...w.delivered()]).toEqual([[alertId, 1]]);
+    });
+  });
+});
+
+describe('a lock held for long', () => {
+  it('a run that finds the lock held for more than 10 minutes says so at error level', async () => {
+    await withWorld({ events: [] }, async (w) => {
+      const { acquireLock, HOLDER_FILE } = await import('../../src/state/lock.js');
+      const { createLogger } = await import('../../src/util/logger.js');
+      const lock = await acquireLock(w.stateDir, { timeoutMs: 0, logger: createLogger('silent') });
+      const { writeFile } = await import('node:fs/promises');
+      const { join } = await import('node:path');
+      await writeFile(join(w.stateDir, HOLDER_FILE), JSON.stringify({ pid: 4242, since: new Date(Date.now() - 25 * 60_000).toISOString() }));
+      try {
+        const r = await w.check(['--lock-timeout', '0s']);
+        expect(r.code, r.stderr).toBe(0);
+        expect(logLines(r.stderr)).toEqual([expect.objectContaining({ level: 'error', holderPid: 4242, msg: expect.stringMatching(/held it for 25 minutes/) })]);
+        expect(w.emulator.requests).toHaveLength(0);
+      } finally {
+        await lock?.release();
+      }
     });
   });
 });
