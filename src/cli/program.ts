@@ -9,6 +9,7 @@ import { registerRulesCommands } from './commands/rules.js';
 import { registerRulesTestCommand } from './commands/rules-test.js';
 import { registerNotifyCommands } from './commands/notify.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerOutboxCommands } from './commands/outbox.js';
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('audit')
@@ -35,6 +36,7 @@ Docs: README.md (config reference, crontab and systemd set-up).`,
   registerWatchCommand(program, io, setExit);
   registerRulesTestCommand(registerRulesCommands(program, io, setExit), io, setExit);
   registerNotifyCommands(program, io, setExit);
+  registerOutboxCommands(program, io, setExit);
   registerConfigCommands(program, io, setExit);
   return program;
 }

@@ -103,21 +103,24 @@ export interface OutboxResult {
  * deliver) and records each outcome per notifier. An alert leaves the outbox only when every
  * notifier it was meant for has taken it.
  */
-export async function deliverOutbox(outbox: Outbox, notifiers: readonly Notifier[], logger: Logger, signal?: AbortSignal): Promise<OutboxResult> {
+export async function deliverOutbox(outbox: Outbox, notifiers: readonly Notifier[], logger: Logger, signal?: AbortSignal, only?: ReadonlySet<string>): Promise<OutboxResult> {
   const byName = new Map(notifiers.map((n) => [n.name, n]));
   const pendingFor = new Map<string, string[]>();
   const alerts: Alert[] = [];
+  // A renamed or removed notifier's deliveries stay until an operator retries or drops them (`audit outbox`).
+  const orphaned = new Map<string, number>();
   for (const entry of outbox.list()) {
+    if (only && !only.has(entry.alert.id)) continue;
     const names = entry.pending.map((p) => p.notifier);
-    for (const gone of names.filter((n) => !byName.has(n))) {
-      logger.warn({ alert: entry.alert.id, notifier: gone }, 'notifier no longer configured; dropping its pending delivery');
-      outbox.markDelivered(entry.alert.id, gone);
-    }
+    for (const gone of names.filter((n) => !byName.has(n))) orphaned.set(gone, (orphaned.get(gone) ?? 0) + 1);
     const live = names.filter((n) => byName.has(n));
     if (live.length) {
       pendingFor.set(entry.alert.id, live);
       alerts.push(entry.alert);
     }
+  }
+  for (const [notifier, count] of orphaned) {
+    logger.warn({ notifier, alerts: count }, `${count} undelivered alert(s) wait for notifier "${notifier}", which is no longer configured; kept in the outbox (see audit outbox list / drop)`);
   }
   if (alerts.length === 0) return { delivered: 0, pending: 0 };
 
