@@ -250,8 +250,12 @@ export interface CheckSummary {
 }
 
 export interface CheckSession {
-  /** One check; resolves to its exit code. */
-  run(req: CheckRequest, signal?: AbortSignal): Promise<{ code: number; summary?: CheckSummary }>;
+  /**
+   * One check; resolves to its exit code. `stop` (SIGTERM, SIGINT, a watcher shutting down) ends
+   * fetching at once; deliveries already under way get STOP_GRACE_MS to finish, none start after
+   * a stop during the fetch, and the state is saved either way.
+   */
+  run(req: CheckRequest, stop?: AbortSignal): Promise<{ code: number; summary?: CheckSummary; stopped?: boolean }>;
 }
 
 /**
@@ -266,8 +270,9 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
   const held: { store?: StateStore; stamp?: string } = {};
 
   return {
-    async run(req, signal) {
+    async run(req, stop) {
       const started = Date.now();
+      const signal = afterGrace(stop, STOP_GRACE_MS);
       const ctx = { logger, env: deps.env, now: deps.now, stdout: deps.stdout };
       const printer = req.output ?? (req.dryRun ? 'text' : undefined);
       const notifiers = createNotifiers(loaded.config.notifiers.filter((n) => !(printer && n.type === 'stdout')), ctx);
@@ -302,7 +307,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           since: req.since,
           until: req.until,
           latenessMs,
-          signal,
+          signal: stop,
           onQuarantine: (event, reason) => void quarantined.push(quarantineEntry(event, reason, deps.now())),
           onAlerts: streamed ? async (batch) => void (await stdoutPrinter.send(batch)) : undefined,
         });
@@ -318,7 +323,9 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           await store.save();
         }
         if (stdoutPrinter && !streamed && alerts.length) await stdoutPrinter.send(alerts);
-        if (store && !req.dryRun) {
+        const stoppedEarly = stop?.aborted === true;
+        if (stoppedEarly) logger.warn({ pending: store?.outbox.size }, 'stopped before delivering; the alerts wait in the outbox for the next run');
+        else if (store && !req.dryRun) {
           ({ delivered, pending } = await deliverOutbox(store.outbox, notifiers, logger, signal));
           await store.save();
           held.store = store;
@@ -326,10 +333,12 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         } else if (!req.dryRun && !streamed) {
           ({ delivered, pending } = await deliverDirect(alerts, notifiers, routes, logger, signal));
         }
+        if (stoppedEarly && store && !req.dryRun) await store.save();
 
         if (store && !req.dryRun) await appendQuarantine(store.dir, quarantined);
         const summary: CheckSummary = { events: result.fetched, new: result.fresh, quarantined: result.quarantined, alerts: result.alertCount, delivered, pending, apiCalls: result.apiCalls, ms: Date.now() - started };
         logger.info(summary, req.dryRun ? 'check done (dry run: nothing saved or sent)' : 'check done');
+        if (stop?.aborted) return { code: 1, summary, stopped: true };
         if (result.error) {
           if (result.error instanceof AuditError) throw result.error;
           throw new AuditError('E_SOURCE', `source failed: ${errorText(result.error)}`, { cause: result.error });
@@ -361,6 +370,19 @@ async function standDown(dir: string, now: Date, logger: Logger): Promise<void> 
   const msg = 'another audit run holds the state lock; this run stands down';
   if (long) logger.error(fields, `${msg}; it has held it for ${Math.round(heldMs / 60_000)} minutes: check that process`);
   else logger.warn(fields, msg);
+}
+
+/** How long deliveries under way may take to finish after a stop request. */
+export const STOP_GRACE_MS = 10_000;
+
+/** Aborts `ms` after `signal` does: what notifiers get, so a stop lets deliveries under way finish. */
+function afterGrace(signal: AbortSignal | undefined, ms: number): AbortSignal | undefined {
+  if (!signal) return undefined;
+  const late = new AbortController();
+  const start = () => setTimeout(() => late.abort(signal.reason), ms).unref();
+  if (signal.aborted) start();
+  else signal.addEventListener('abort', start, { once: true });
+  return late.signal;
 }
 
 /** One `audit check`. */

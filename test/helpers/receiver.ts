@@ -29,6 +29,8 @@ export interface ScriptedAnswer {
   body?: string | object;
   /** Never answer (until the receiver closes). */
   stall?: boolean;
+  /** Answer after this long. */
+  delayMs?: number;
 }
 
 export interface ReceiverOptions {
@@ -219,7 +221,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     requests.push(rec);
     const scripted = queue.shift();
     if (scripted?.stall) return;
-    answer(res, scripted ?? (rec.problems.length ? rejection(service, rec.problems) : SUCCESS[service]));
+    const reply = () => answer(res, scripted?.status || scripted?.body ? scripted : rec.problems.length ? rejection(service, rec.problems) : SUCCESS[service]);
+    if (scripted?.delayMs) setTimeout(reply, scripted.delayMs);
+    else reply();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

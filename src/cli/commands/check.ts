@@ -73,11 +73,29 @@ export function checkRequest(flags: CheckOptions, now: Date): CheckRequest {
   };
 }
 
+/**
+ * SIGTERM (systemd's stop) and SIGINT stop fetching, let deliveries under way finish (10 s at
+ * most), save the state, and exit 143 / 130: a stopped run re-sends at most what was in flight.
+ */
 export async function runCheckCommand(ctx: CommandContext, flags: CheckOptions): Promise<number> {
   const req = checkRequest(flags, ctx.io.now());
   const loaded = await ctx.config();
   const { runCheck } = await import('../../pipeline.js');
   const { io } = ctx;
-  const { code } = await runCheck({ logger: ctx.logger, env: io.env, now: io.now, stdin: io.stdin, stdout: io.stdout, cwd: io.cwd }, loaded, req);
-  return code;
+  const stop = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    received = signal;
+    ctx.logger.warn({ signal }, 'stopping: no more fetching; deliveries under way may finish, then the state is saved');
+    stop.abort();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    const { code } = await runCheck({ logger: ctx.logger, env: io.env, now: io.now, stdin: io.stdin, stdout: io.stdout, cwd: io.cwd }, loaded, req, stop.signal);
+    return received === 'SIGINT' ? 130 : received ? 143 : code;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
 }
