@@ -326,12 +326,12 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         const stoppedEarly = stop?.aborted === true;
         if (stoppedEarly) logger.warn({ pending: store?.outbox.size }, 'stopped before delivering; the alerts wait in the outbox for the next run');
         else if (store && !req.dryRun) {
-          ({ delivered, pending } = await deliverOutbox(store.outbox, notifiers, logger, signal));
+          ({ delivered, pending } = await deliverOutbox(store.outbox, notifiers, logger, { signal, budgetMs: loaded.config.delivery.budget }));
           await store.save();
           held.store = store;
           held.stamp = await fileStamp(store.file);
         } else if (!req.dryRun && !streamed) {
-          ({ delivered, pending } = await deliverDirect(alerts, notifiers, routes, logger, signal));
+          ({ delivered, pending } = await deliverDirect(alerts, notifiers, routes, logger, { signal, budgetMs: loaded.config.delivery.budget }));
         }
         if (stoppedEarly && store && !req.dryRun) await store.save();
 

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { AuditError } from '../errors.js';
+import { notifierSecrets } from '../notifiers/redact.js';
+import { addSecrets, SecretRegistry } from '../util/secrets.js';
 import { findConfig, type ConfigLocation } from './find.js';
 import { interpolateEnv } from './interpolate.js';
 import { formatIssues } from './issues.js';
@@ -30,7 +32,59 @@ async function readText(loc: ConfigLocation): Promise<string> {
   }
 }
 
-/** Parses YAML text and validates it; every problem is reported at once, each led by its path. */
+/**
+ * toJS expands aliases: nine nested anchors of nine aliases each ("billion laughs") become
+ * hundreds of millions of strings, and the process runs out of memory or never finishes. yaml
+ * weighs each alias use by the aliases inside what it points to and throws past this cap; a
+ * hand-written config never comes near it.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * `${VAR}` values are taken for secrets, except those that are plainly settings: lowercase
+ * words (a region like `ap-guangzhou` or `us-east-1`, a severity, a level), a number or
+ * duration, a bare http(s) endpoint; a hex token has digits in its words and stays a secret. Masking
+ * those would hide `"level":"info"` or every region name in the logs; secret-bearing fields
+ * (URLs' tokens, signing secrets, headers, keys) are masked whatever they hold.
+ */
+const PLAIN_SETTING = /^(?:[a-z]+(?:-(?:[a-z]+|\d{1,4}))*|\d+(?:\.\d+)?(?:ms|s|m|h|d)?|https?:\/\/[a-z0-9.-]+(?::\d+)?\/?)$/;
+
+/**
+ * Every secret the (interpolated, not yet validated) config holds: notifier URLs' tokens,
+ * signing secrets and header values, and the Tencent SecretKey and session token, whether
+ * written in the file or read from the environment by `credentials: auto|env`.
+ */
+function configSecrets(input: any, env: NodeJS.ProcessEnv): string[] {
+  const creds = input?.source?.credentials;
+  const notifiers: unknown[] = Array.isArray(input?.notifiers) ? input.notifiers : [];
+  return [
+    ...notifiers.flatMap(notifierSecrets),
+    ...(creds && typeof creds === 'object' ? [creds.secretKey, creds.token] : []),
+    env.TENCENTCLOUD_SECRET_KEY,
+    env.TENCENTCLOUD_SESSION_TOKEN,
+  ].filter((s): s is string => typeof s === 'string');
+}
+
+/** Whole values of the fields that carry secrets: an issue line never echoes one, even half-valid. */
+function fieldValues(input: any): string[] {
+  const notifiers: any[] = Array.isArray(input?.notifiers) ? input.notifiers : [];
+  return notifiers.flatMap((n) => [n?.url, n?.secret, ...Object.values(n?.headers ?? {})]).filter((v) => typeof v === 'string');
+}
+
+function toJS(doc: ReturnType<typeof parseDocument>, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const issue = `${file}: YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias uses): refusing to load it`;
+    throw new AuditError('E_CONFIG', `${file}: invalid YAML`, { issues: [issue], cause: err });
+  }
+}
+
+/**
+ * Parses YAML text and validates it; every problem is reported at once, each led by its path.
+ * Registers the config's secrets (see util/secrets.ts) before validating, so that from here on
+ * no log line or error message shows them.
+ */
 export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config'): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -42,18 +96,25 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
     });
     throw new AuditError('E_CONFIG', `${file}: invalid YAML`, { issues });
   }
-  const raw = doc.toJS() ?? {};
+  const raw = toJS(doc, file) ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new AuditError('E_CONFIG', `${file}: invalid config`, { issues: ['(root): expected a mapping of source, rules, notifiers, state'] });
   }
   const envErrors: string[] = [];
-  const input = interpolateEnv(raw, env, envErrors);
+  const fromEnv = new Set<string>();
+  const input = interpolateEnv(raw, env, envErrors, fromEnv);
+  addSecrets([...fromEnv].filter((v) => !PLAIN_SETTING.test(v)));
+  addSecrets(configSecrets(input, env));
   const result = configSchema.safeParse(input);
   // A missing variable leaves an empty string behind; its follow-on schema complaint is noise.
   const envPaths = envErrors.map((e) => e.slice(0, e.indexOf(': ') + 2));
   const schemaIssues = result.success ? [] : formatIssues(result.error, configSchema, input);
   const issues = [...envErrors, ...schemaIssues.filter((i) => !envPaths.some((p) => i.startsWith(p)))];
-  if (issues.length || !result.success) throw new AuditError('E_CONFIG', `${file}: invalid config`, { issues });
+  if (issues.length || !result.success) {
+    const fields = new SecretRegistry();
+    fields.add(fieldValues(input));
+    throw new AuditError('E_CONFIG', `${file}: invalid config`, { issues: issues.map((i) => fields.redact(i)) });
+  }
   return result.data;
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { durationSchema } from '../util/duration-schema.js';
 import { fileOptions } from '../sources/file/source.js';
 import { tencentcloudOptions } from '../sources/tencentcloud/options.js';
 import { rulesConfigSchema } from '../rules/config.js';
@@ -15,6 +16,11 @@ const stateSchema = z.strictObject({
   dir: z.string().min(1).optional(),
 });
 
+const deliverySchema = z.strictObject({
+  /** How long a run may spend delivering, so a cron run never overlaps the next; what is left waits in the outbox. */
+  budget: durationSchema.refine((ms) => ms >= 1_000 && ms <= 10 * 60_000, { message: 'must be between 1s and 10m' }).default(30_000),
+});
+
 /** The whole config file. The single source of truth: validation, types and `audit config schema`. */
 export const configSchema = z.strictObject({
   source: sourceSchema.prefault({ provider: 'tencentcloud' }),
@@ -23,6 +29,7 @@ export const configSchema = z.strictObject({
   /** Absent: one text stdout notifier named `console`. */
   notifiers: notifiersConfigSchema,
   state: stateSchema.prefault({}),
+  delivery: deliverySchema.prefault({}),
 });
 
 export type Config = z.output<typeof configSchema>;

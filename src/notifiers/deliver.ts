@@ -23,6 +23,8 @@ export function createNotifiers(configs: readonly NotifierConfig[], ctx: Notifie
   });
 }
 
+export const DEFAULT_BUDGET_MS = 30_000;
+
 /** alert id → notifier name → outcome. An alert no notifier took has an empty inner map. */
 export type DeliveryReport = Map<string, Map<string, DeliveryResult>>;
 
@@ -30,6 +32,41 @@ export interface DeliverOptions {
   routes?: Routes;
   signal?: AbortSignal;
   logger?: Logger;
+  /** How long the whole delivery phase may take (`delivery.budget`); what is left waits for the next run. */
+  budgetMs?: number;
+}
+
+/** Failed messages in a row after which a notifier is skipped for the rest of the run (its alerts stay in the outbox). */
+export const BREAKER_FAILURES = 3;
+
+/**
+ * One message at a time, in order, until the budget runs out or the notifier has failed
+ * BREAKER_FAILURES times in a row: a dead endpoint with a backlog costs a few attempts, not the
+ * run, and never holds back the other notifiers, which run side by side.
+ */
+async function sendInTurn(notifier: Notifier, batch: Alert[], signal: AbortSignal, logger?: Logger): Promise<DeliveryResult[]> {
+  const results: DeliveryResult[] = [];
+  let failures = 0;
+  for (const alert of batch) {
+    if (signal.aborted || failures >= BREAKER_FAILURES) {
+      const why = failures >= BREAKER_FAILURES ? `skipped: ${notifier.name} failed ${failures} times in a row this run` : 'not attempted: the delivery budget was used up';
+      results.push({ alertId: alert.id, ok: false, error: why });
+      continue;
+    }
+    let result: DeliveryResult | undefined;
+    try {
+      [result] = await notifier.send([alert], signal);
+    } catch (err) {
+      result = { alertId: alert.id, ok: false, error: `notifier failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    result ??= { alertId: alert.id, ok: false, error: 'no result from notifier' };
+    results.push(result);
+    failures = result.ok ? 0 : failures + 1;
+    if (failures === BREAKER_FAILURES && results.length < batch.length) {
+      logger?.warn({ notifier: notifier.name, left: batch.length - results.length }, `${notifier.name} failed ${failures} times in a row; skipped for the rest of this run, its alerts stay in the outbox`);
+    }
+  }
+  return results;
 }
 
 /**
@@ -43,6 +80,8 @@ export async function deliver(alerts: readonly Alert[], notifiers: readonly Noti
   const unknown = new Set(alerts.flatMap((a) => options.routes?.(a) ?? []).filter((n) => !known.has(n)));
   if (unknown.size) options.logger?.warn({ notifiers: [...unknown] }, 'alerts routed to notifiers that are not configured');
 
+  const budget = AbortSignal.timeout(options.budgetMs ?? DEFAULT_BUDGET_MS);
+  const signal = options.signal ? AbortSignal.any([options.signal, budget]) : budget;
   await Promise.all(
     notifiers.map(async (notifier) => {
       const mine = alerts.filter((a) => routes(notifier, a, options.routes));
@@ -50,13 +89,7 @@ export async function deliver(alerts: readonly Alert[], notifiers: readonly Noti
       const { single, covered } = planMessages(mine, notifier.maxPerRun);
       const digest = covered.length ? makeDigest(covered) : undefined;
       const batch = digest ? [...single, digest] : single;
-      let results: DeliveryResult[];
-      try {
-        results = await notifier.send(batch, options.signal);
-      } catch (err) {
-        const error = `notifier failed: ${err instanceof Error ? err.message : String(err)}`;
-        results = batch.map((a) => ({ alertId: a.id, ok: false, error }));
-      }
+      const results = await sendInTurn(notifier, batch, signal, options.logger);
       const byId = new Map(results.map((r) => [r.alertId, r]));
       const missing = (id: string): DeliveryResult => ({ alertId: id, ok: false, error: 'no result from notifier' });
       for (const a of single) report.get(a.id)!.set(notifier.name, byId.get(a.id) ?? missing(a.id));

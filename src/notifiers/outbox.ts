@@ -103,7 +103,13 @@ export interface OutboxResult {
  * deliver) and records each outcome per notifier. An alert leaves the outbox only when every
  * notifier it was meant for has taken it.
  */
-export async function deliverOutbox(outbox: Outbox, notifiers: readonly Notifier[], logger: Logger, signal?: AbortSignal, only?: ReadonlySet<string>): Promise<OutboxResult> {
+export async function deliverOutbox(
+  outbox: Outbox,
+  notifiers: readonly Notifier[],
+  logger: Logger,
+  options: { signal?: AbortSignal; budgetMs?: number; only?: ReadonlySet<string> } = {},
+): Promise<OutboxResult> {
+  const { only } = options;
   const byName = new Map(notifiers.map((n) => [n.name, n]));
   const pendingFor = new Map<string, string[]>();
   const alerts: Alert[] = [];
@@ -124,7 +130,7 @@ export async function deliverOutbox(outbox: Outbox, notifiers: readonly Notifier
   }
   if (alerts.length === 0) return { delivered: 0, pending: 0 };
 
-  const report = await deliver(alerts, notifiers, { routes: (a) => pendingFor.get(a.id) ?? [], signal, logger });
+  const report = await deliver(alerts, notifiers, { routes: (a) => pendingFor.get(a.id) ?? [], signal: options.signal, budgetMs: options.budgetMs, logger });
   let delivered = 0;
   let pending = 0;
   for (const alert of alerts) {
@@ -141,9 +147,9 @@ export async function deliverOutbox(outbox: Outbox, notifiers: readonly Notifier
 }
 
 /** `--no-state`: no outbox to keep failures in, so they only count as pending (exit 1). */
-export async function deliverDirect(alerts: Alert[], notifiers: readonly Notifier[], routes: Routes, logger: Logger, signal?: AbortSignal): Promise<OutboxResult> {
+export async function deliverDirect(alerts: Alert[], notifiers: readonly Notifier[], routes: Routes, logger: Logger, options: { signal?: AbortSignal; budgetMs?: number } = {}): Promise<OutboxResult> {
   if (!alerts.length) return { delivered: 0, pending: 0 };
-  const report = await deliver(alerts, notifiers, { routes, signal, logger });
+  const report = await deliver(alerts, notifiers, { routes, logger, ...options });
   let delivered = 0;
   for (const alert of alerts) {
     const results = [...(report.get(alert.id)?.values() ?? [])];

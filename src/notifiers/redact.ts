@@ -1,4 +1,5 @@
 import { maskUrl } from '../util/logger.js';
+import { credentialParts, MIN_SECRET_LENGTH, redact, SecretRegistry } from '../util/secrets.js';
 
 /**
  * Slack (`/services/T…/B…/<token>`) and Feishu (`/bot/v2/hook/<token>`) carry the credential in
@@ -9,13 +10,21 @@ function looksLikeToken(segment: string): boolean {
   return segment.length >= 20 || (segment.length >= 8 && /\d/.test(segment) && /[a-z]/i.test(segment));
 }
 
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export function safeUrl(url: string): string {
   const masked = maskUrl(url);
   try {
     const u = new URL(masked);
     u.pathname = u.pathname
       .split('/')
-      .map((seg) => (looksLikeToken(decodeURIComponent(seg)) ? '***' : seg))
+      .map((seg) => (looksLikeToken(decode(seg)) ? '***' : seg))
       .join('/');
     return u.toString().replace(/%2A%2A%2A/g, '***');
   } catch {
@@ -23,35 +32,46 @@ export function safeUrl(url: string): string {
   }
 }
 
-/** Every piece of a URL or secret that must never reach a log line or an error message. */
-function secretsOf(url: string, extra: (string | undefined)[]): string[] {
-  const out = new Set<string>();
-  for (const s of extra) if (s) out.add(s);
+/** The credentials inside a URL: query values, the password, token-like path segments. */
+export function urlSecrets(url: string): string[] {
+  const out: string[] = [];
   try {
     const u = new URL(url);
-    for (const v of u.searchParams.values()) if (v.length >= 4) out.add(v);
-    if (u.password) out.add(decodeURIComponent(u.password));
-    for (const seg of u.pathname.split('/')) if (looksLikeToken(decodeURIComponent(seg))) out.add(decodeURIComponent(seg));
+    for (const v of u.searchParams.values()) if (v.length >= MIN_SECRET_LENGTH) out.push(v);
+    if (u.password) out.push(decode(u.password));
+    for (const seg of u.pathname.split('/')) if (looksLikeToken(decode(seg))) out.push(decode(seg));
   } catch {
     // Not a URL: nothing to take apart.
   }
-  // Longest first, so a secret containing another is replaced whole.
-  return [...out].sort((a, b) => b.length - a.length);
+  return out;
 }
 
 /**
- * A function that removes the URL's credentials and the given secrets from any text, in plain
- * and URL-encoded form. Applied to every error message a notifier returns or logs.
+ * The secrets one `notifiers:` entry holds, read from the raw config (before validation, so an
+ * entry the schema rejects still has its secrets masked in the error report).
+ */
+export function notifierSecrets(entry: unknown): string[] {
+  if (!entry || typeof entry !== 'object') return [];
+  const { url, secret, headers } = entry as { url?: unknown; secret?: unknown; headers?: unknown };
+  const out: string[] = [];
+  if (typeof url === 'string') out.push(...urlSecrets(url));
+  if (typeof secret === 'string') out.push(secret);
+  if (headers && typeof headers === 'object') {
+    for (const v of Object.values(headers)) if (typeof v === 'string') out.push(...credentialParts(v));
+  }
+  return out;
+}
+
+/**
+ * A function that removes the URL's credentials, the given secrets and every registered secret
+ * from any text, in plain, URL-encoded and JSON-escaped form. Applied to every error message a
+ * notifier returns or logs, and to response bodies before they are cut to an excerpt (a cut
+ * could otherwise leave half a token that no longer matches).
  */
 export function scrubber(url: string, ...extra: (string | undefined)[]): (text: string) => string {
-  const secrets = secretsOf(url, extra);
-  return (text: string) => {
-    let out = text.split(url).join(safeUrl(url));
-    for (const s of secrets) {
-      out = out.split(s).join('***');
-      const encoded = encodeURIComponent(s);
-      if (encoded !== s) out = out.split(encoded).join('***');
-    }
-    return out;
-  };
+  const local = new SecretRegistry();
+  local.add(urlSecrets(url));
+  for (const s of extra) if (s) local.add(credentialParts(s));
+  const shown = safeUrl(url);
+  return (text: string) => redact(local.redact(text.split(url).join(shown)));
 }

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { defineNotifier, type DeliveryResult } from './types.js';
 import type { Alert } from '../rules/model.js';
 import { oneLine } from './format/text.js';
+import { redact } from '../util/secrets.js';
 
 export const stdoutOptions = z.strictObject({
   /** text: one readable line per alert; json: the alert object, one per line (NDJSON). */
@@ -34,7 +35,7 @@ export const stdoutNotifier = defineNotifier({
         try {
           if (text) await write(ctx.stdout, text);
         } catch (err) {
-          error = `write failed: ${(err as Error).message}`;
+          error = redact(`write failed: ${(err as Error).message}`);
         }
         return alerts.map((alert): DeliveryResult => (error ? { alertId: alert.id, ok: false, error } : { alertId: alert.id, ok: true }));
       },

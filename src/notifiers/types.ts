@@ -8,7 +8,10 @@ import type { Clock } from '../util/clock.js';
 export interface DeliveryResult {
   alertId: string;
   ok: boolean;
-  /** Why it failed, already free of secrets. */
+  /**
+   * Why it failed, already free of secrets (the outbox stores it in the state file as given):
+   * notifiers mask their own and every registered secret (util/secrets.ts) before returning it.
+   */
   error?: string;
   /** Set when the alert was not sent on its own but counted in a run's digest message. */
   viaDigest?: boolean;
@@ -17,7 +20,9 @@ export interface DeliveryResult {
 export interface Notifier {
   readonly name: string;
   readonly type: string;
+  /** Never throws: a failure is a DeliveryResult with its error, free of secrets. */
   send(alerts: Alert[], signal?: AbortSignal): Promise<DeliveryResult[]>;
+  /** Releases what the notifier holds; exec kills every process group it started that is still alive. */
   close?(): Promise<void>;
   /** Alerts below this severity are not sent here (set by createNotifiers from the config). */
   readonly minSeverity?: Severity;

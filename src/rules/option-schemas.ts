@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { durationSchema } from '../util/duration-schema.js';
+import { DAY_MS } from '../util/duration.js';
+import { boundedDuration } from '../util/duration-schema.js';
 import { checkFieldPath } from './fields.js';
 
 /** Shared by the rule schema and the rule types' own options. */
@@ -18,4 +19,16 @@ export const percentSchema = z.string().transform((text, ctx) => {
   return Number(m[1]) / 100;
 });
 
-export const positiveDuration = durationSchema.refine((ms) => ms > 0, { message: 'must be longer than 0' });
+/**
+ * A window longer than a week is no longer a burst, and a first run fetches its whole lookback
+ * (two windows for a spike) before it can judge a point.
+ */
+export const MAX_WINDOW_MS = 7 * DAY_MS;
+/** Suppression is remembered in the state between runs; a month is the longest that means "once". */
+export const MAX_SUPPRESS_MS = 30 * DAY_MS;
+
+export const windowDuration = boundedDuration({ min: 1, max: MAX_WINDOW_MS });
+/** Distance between evaluation points; also never longer than the window (checked on the rule). */
+export const everyDuration = boundedDuration({ min: 1, max: MAX_WINDOW_MS });
+/** 0 turns suppression off. */
+export const suppressDuration = boundedDuration({ max: MAX_SUPPRESS_MS });

@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { durationSchema } from '../util/duration-schema.js';
 import { SEVERITIES } from './model.js';
-import { fieldPathSchema, positiveDuration } from './option-schemas.js';
+import { everyDuration, fieldPathSchema, suppressDuration, windowDuration } from './option-schemas.js';
 import { keyedRuleTypes, type RuleTypeName, type ruleTypes } from './types/index.js';
 import { compileWhen } from './when.js';
 
@@ -21,12 +20,12 @@ export const ruleFields = {
   when: whenSchema,
   summary: z.string().min(1).optional(),
   notify: z.array(z.string().min(1)).min(1).optional(),
-  window: positiveDuration.optional(),
+  window: windowDuration.optional(),
   /** Distance between evaluation points (default 1m, or the window if shorter). */
-  every: positiveDuration.optional(),
+  every: everyDuration.optional(),
   ...typeOptionFields(),
   groupBy: z.union([fieldPathSchema, z.array(fieldPathSchema).min(1)]).transform((g) => (Array.isArray(g) ? g : [g])).optional(),
-  suppress: durationSchema.optional(),
+  suppress: suppressDuration.optional(),
 };
 
 /** `count: {...}`, `spike: {...}`, ...: each keyed rule type's options, optional, under its key. */

@@ -1,15 +1,47 @@
 import * as z from 'zod';
-import { parseDuration } from './duration.js';
+import { durationBoundProblem, MAX_TIMEOUT_MS, parseDuration, type DurationBounds } from './duration.js';
 
 // Apart from duration.ts so the CLI's flag parsing does not load zod.
-/** A config duration: accepts `5m` (or a bare number of seconds) and yields milliseconds. */
-export const durationSchema = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const ms = typeof value === 'number' ? value * 1000 : parseDuration(value);
-    if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-      ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (use 30s, 5m, 2h or 1d)` });
+
+/** `5m` or a bare number of seconds to whole milliseconds; undefined when it is neither. */
+function toMs(value: string | number): number | undefined {
+  const ms = typeof value === 'number' ? Math.round(value * 1000) : parseDuration(value);
+  return ms === undefined || Number.isNaN(ms) || ms < 0 ? undefined : ms;
+}
+
+const invalid = (value: unknown) => `invalid duration ${JSON.stringify(value)} (use 30s, 5m, 2h or 1d)`;
+
+/**
+ * A config duration with a range: accepts `5m` (or a bare number of seconds) and yields
+ * milliseconds. Every duration in the config goes through one of these, so none can be
+ * absurd (`9999999999d` is `at most 7d`, not a crash later on an invalid date or a timer
+ * that overflows and fires at once).
+ */
+export function boundedDuration(bounds: DurationBounds) {
+  return z.union([z.string(), z.number()]).transform((value, ctx) => {
+    const ms = toMs(value);
+    // Infinity (a number too long to hold) is out of range, not malformed.
+    const problem = ms === undefined ? invalid(value) : durationBoundProblem(ms, bounds);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
       return z.NEVER;
     }
-    return ms;
+    return ms!;
   });
+}
+
+/** Per-request and per-command timeouts: longer than 0, at most 10m. */
+export const timeoutDuration = boundedDuration({ min: 1, max: MAX_TIMEOUT_MS });
+
+/**
+ * Any finite duration, without bounds (as before boundedDuration). Prefer boundedDuration for
+ * config keys; this stays for callers that check their own range.
+ */
+export const durationSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = toMs(value);
+  if (ms === undefined || !Number.isFinite(ms)) {
+    ctx.addIssue({ code: 'custom', message: invalid(value) });
+    return z.NEVER;
+  }
+  return ms;
+});

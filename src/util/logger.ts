@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { prettyStream } from './pretty-log.js';
+import { redact } from './secrets.js';
 
 export type { Logger };
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -7,7 +8,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
  * Paths pino blanks out wherever they appear. Secrets should never reach a log call in the
- * first place; this is the second line of defence.
+ * first place; these paths and the registry pass on every finished line (createLogger) are
+ * the second and third lines of defence.
  */
 export const REDACT_PATHS = [
   'secretKey', '*.secretKey', '*.*.secretKey', 'SecretKey', '*.SecretKey',
@@ -18,7 +20,12 @@ export const REDACT_PATHS = [
   'headers.authorization', '*.headers.authorization', 'headers.Authorization', '*.headers.Authorization',
 ];
 
-/** Logs go to stderr (fd 2) so stdout stays clean for NDJSON pipes. */
+/**
+ * Logs go to stderr (fd 2) so stdout stays clean for NDJSON pipes. Every serialized line, at
+ * every level and from every child logger, has the registered secrets masked just before it is
+ * written: a secret inside a message, an error or a nested field is caught wherever it sits,
+ * including secrets registered after the logger was made (the config is read later).
+ */
 export function createLogger(level: LogLevel = 'info', destination: NodeJS.WritableStream | number = 2): Logger {
   const tty = typeof destination !== 'number' && (destination as { isTTY?: boolean }).isTTY === true;
   const dest =
@@ -34,6 +41,7 @@ export function createLogger(level: LogLevel = 'info', destination: NodeJS.Writa
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      hooks: { streamWrite: redact },
     },
     dest,
   );

@@ -102,7 +102,7 @@ describe('config discovery and schema', () => {
     expect(r.code, r.stderr).toBe(0);
     const schema = JSON.parse(r.stdout);
     expect(schema.type).toBe('object');
-    expect(Object.keys(schema.properties).sort()).toEqual(['notifiers', 'rules', 'source', 'state']);
+    expect(Object.keys(schema.properties).sort()).toEqual(['delivery', 'notifiers', 'rules', 'source', 'state']);
     expect(schema.additionalProperties).toBe(false);
     expect(JSON.stringify(schema.properties.source)).toContain('"lateness"');
   });

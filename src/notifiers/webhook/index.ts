@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { durationSchema } from '../../util/duration-schema.js';
+import { timeoutDuration } from '../../util/duration-schema.js';
 import { defineNotifier, type DeliveryResult, type Notifier } from '../types.js';
 import { retryPolicy, withRetry } from '../retry.js';
 import { safeUrl, scrubber } from '../redact.js';
@@ -38,7 +38,7 @@ export const webhookOptions = z
     url: urlSchema,
     /** Signing secret (DingTalk "加签", Feishu "签名校验"). */
     secret: z.string().min(1).optional(),
-    timeout: durationSchema.default(10_000),
+    timeout: timeoutDuration.default(10_000),
     /** Extra request headers, json format only (chat robots need none). */
     headers: z.record(z.string(), z.string()).optional(),
   })
@@ -69,7 +69,17 @@ export const webhookNotifier = defineNotifier({
           async () => {
             const now = ctx.now();
             const req = format.request(options.url, alert, { now, secret: options.secret, headers: options.headers });
-            judge(await post(req, options.timeout, signal), format.verdict, now);
+            // The signed URL of this attempt (DingTalk's sign) is a secret of its own.
+            const signed = req.url === options.url ? undefined : scrubber(req.url);
+            const scrubAttempt = (text: string) => scrub(signed ? signed(text) : text);
+            try {
+              // Masked before the verdict cuts the body to an excerpt, which could split a token.
+              const answer = await post(req, options.timeout, signal);
+              judge({ ...answer, body: scrubAttempt(answer.body) }, format.verdict, now);
+            } catch (err) {
+              if (err instanceof Error) err.message = scrubAttempt(err.message);
+              throw err;
+            }
           },
           policy,
           {
@@ -81,7 +91,9 @@ export const webhookNotifier = defineNotifier({
         log.debug({ alertId: alert.id }, 'webhook delivered');
         return { alertId: alert.id, ok: true };
       } catch (err) {
-        return { alertId: alert.id, ok: false, error: scrub(err instanceof Error ? err.message : String(err)) };
+        const error = scrub(err instanceof Error ? err.message : String(err));
+        log.debug({ alertId: alert.id, error }, 'webhook delivery failed');
+        return { alertId: alert.id, ok: false, error };
       }
     }
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { durationSchema } from '../../util/duration-schema.js';
+import { timeoutDuration } from '../../util/duration-schema.js';
 import { sourceCommonFields } from '../common.js';
 
 const credentialsSchema = z.union([
@@ -37,8 +37,8 @@ export const tencentcloudOptions = z
     maxRequestsPerSecond: z.number().positive().max(20).default(10),
     /** Attempts per API call, retries included. */
     maxAttempts: z.number().int().min(1).max(20).default(5),
-    /** Per-request timeout; a stalled request is abandoned and retried. */
-    timeout: durationSchema.default(10_000),
+    /** Per-request timeout; a stalled request is abandoned and retried. At most 10m. */
+    timeout: timeoutDuration.default(10_000),
     ...sourceCommonFields,
   })
   .refine((o) => !(o.region && o.regions), { message: 'give either region or regions, not both', path: ['regions'] })
