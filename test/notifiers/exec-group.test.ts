@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { alive } from '../helpers/process.js';
 import { makeAlert } from './alerts.js';
 import { build } from './setup.js';
 
@@ -36,19 +37,6 @@ if (process.env.MODE === 'hang') setInterval(() => {}, 1000);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A zombie (killed, not yet reaped) is dead for our purpose.
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /** The pids the program wrote, once the file is complete. */
 function readPids(): { child: number; grandchild: number } | undefined {
