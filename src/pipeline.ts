@@ -326,7 +326,12 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         const stoppedEarly = stop?.aborted === true;
         if (stoppedEarly) logger.warn({ pending: store?.outbox.size }, 'stopped before delivering; the alerts wait in the outbox for the next run');
         else if (store && !req.dryRun) {
-          ({ delivered, pending } = await deliverOutbox(store.outbox, notifiers, logger, { signal, budgetMs: loaded.config.delivery.budget }));
+          const journal = store;
+          ({ delivered, pending } = await deliverOutbox(store.outbox, notifiers, logger, {
+            signal,
+            budgetMs: loaded.config.delivery.budget,
+            onDelivered: (id, notifier) => journal.journalDelivered(id, notifier),
+          }));
           await store.save();
           held.store = store;
           held.stamp = await fileStamp(store.file);

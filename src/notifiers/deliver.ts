@@ -34,6 +34,8 @@ export interface DeliverOptions {
   logger?: Logger;
   /** How long the whole delivery phase may take (`delivery.budget`); what is left waits for the next run. */
   budgetMs?: number;
+  /** Called the moment an alert has reached a notifier (also for each alert a digest covered). */
+  onDelivered?: (alertId: string, notifier: string) => void;
 }
 
 /** Failed messages in a row after which a notifier is skipped for the rest of the run (its alerts stay in the outbox). */
@@ -44,7 +46,7 @@ export const BREAKER_FAILURES = 3;
  * BREAKER_FAILURES times in a row: a dead endpoint with a backlog costs a few attempts, not the
  * run, and never holds back the other notifiers, which run side by side.
  */
-async function sendInTurn(notifier: Notifier, batch: Alert[], signal: AbortSignal, logger?: Logger): Promise<DeliveryResult[]> {
+async function sendInTurn(notifier: Notifier, batch: Alert[], signal: AbortSignal, logger?: Logger, onOk?: (alert: Alert) => void): Promise<DeliveryResult[]> {
   const results: DeliveryResult[] = [];
   let failures = 0;
   for (const alert of batch) {
@@ -61,6 +63,7 @@ async function sendInTurn(notifier: Notifier, batch: Alert[], signal: AbortSigna
     }
     result ??= { alertId: alert.id, ok: false, error: 'no result from notifier' };
     results.push(result);
+    if (result.ok) onOk?.(alert);
     failures = result.ok ? 0 : failures + 1;
     if (failures === BREAKER_FAILURES && results.length < batch.length) {
       logger?.warn({ notifier: notifier.name, left: batch.length - results.length }, `${notifier.name} failed ${failures} times in a row; skipped for the rest of this run, its alerts stay in the outbox`);
@@ -89,7 +92,10 @@ export async function deliver(alerts: readonly Alert[], notifiers: readonly Noti
       const { single, covered } = planMessages(mine, notifier.maxPerRun);
       const digest = covered.length ? makeDigest(covered) : undefined;
       const batch = digest ? [...single, digest] : single;
-      const results = await sendInTurn(notifier, batch, signal, options.logger);
+      const onOk = options.onDelivered
+        ? (sent: Alert) => (sent === digest ? covered : [sent]).forEach((a) => options.onDelivered!(a.id, notifier.name))
+        : undefined;
+      const results = await sendInTurn(notifier, batch, signal, options.logger, onOk);
       const byId = new Map(results.map((r) => [r.alertId, r]));
       const missing = (id: string): DeliveryResult => ({ alertId: id, ok: false, error: 'no result from notifier' });
       for (const a of single) report.get(a.id)!.set(notifier.name, byId.get(a.id) ?? missing(a.id));

@@ -107,7 +107,7 @@ export async function deliverOutbox(
   outbox: Outbox,
   notifiers: readonly Notifier[],
   logger: Logger,
-  options: { signal?: AbortSignal; budgetMs?: number; only?: ReadonlySet<string> } = {},
+  options: { signal?: AbortSignal; budgetMs?: number; only?: ReadonlySet<string>; onDelivered?: (alertId: string, notifier: string) => void } = {},
 ): Promise<OutboxResult> {
   const { only } = options;
   const byName = new Map(notifiers.map((n) => [n.name, n]));
@@ -130,7 +130,13 @@ export async function deliverOutbox(
   }
   if (alerts.length === 0) return { delivered: 0, pending: 0 };
 
-  const report = await deliver(alerts, notifiers, { routes: (a) => pendingFor.get(a.id) ?? [], signal: options.signal, budgetMs: options.budgetMs, logger });
+  const report = await deliver(alerts, notifiers, {
+    routes: (a) => pendingFor.get(a.id) ?? [],
+    signal: options.signal,
+    budgetMs: options.budgetMs,
+    onDelivered: options.onDelivered,
+    logger,
+  });
   let delivered = 0;
   let pending = 0;
   for (const alert of alerts) {

@@ -5,6 +5,7 @@ import type { Alert, SuppressionStore } from '../rules/model.js';
 import type { StoredRuleState } from '../rules/engine.js';
 import type { Logger } from '../util/logger.js';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic.js';
+import { openJournal } from './journal.js';
 import { loadStateFile } from './load.js';
 import { reasonOf, type StateLock } from './lock.js';
 import { createOutbox, type Outbox, type OutboxEntry } from '../notifiers/outbox.js';
@@ -64,6 +65,8 @@ export interface StateStore {
   prune(olderThan: Date, suppressionOlderThan?: Date): PruneResult;
   /** Atomic; a no-op when nothing changed or the store is read-only. */
   save(): Promise<void>;
+  /** Records one completed delivery at once (see journal.ts); a no-op for a read-only store. */
+  journalDelivered(alertId: string, notifier: string): void;
   /** The lock of the run now using this store (`audit watch` keeps one store across runs, each with its own lock). */
   useLock(lock: StateLock | undefined): void;
   stats(): StateStats;
@@ -97,6 +100,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
   const suppression = new Map(data?.suppression ?? []);
   const outboxEntries = new Map<string, OutboxEntry>((data?.outbox ?? []).map((e) => [e.alert.id, e]));
   let ruleStates: readonly StoredRuleState[] = (data?.windows ?? []) as StoredRuleState[];
+  const journal = openJournal(dir);
   let dirty = false;
   let lock = opts.lock;
   const changed = () => void (dirty = true);
@@ -114,6 +118,12 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
     for (const [k, t] of map) if (t < beforeMs && map.delete(k)) removed++;
     return removed;
   };
+
+  const outbox = createOutbox(outboxEntries, now, changed);
+  // Deliveries a killed run completed after its last save.
+  const done = journal.read();
+  for (const { alertId, notifier } of done) outbox.markDelivered(alertId, notifier);
+  if (done.length > 0) opts.logger.info({ deliveries: done.length }, 'outbox: deliveries completed by an interrupted run applied from its journal');
 
   return {
     dir,
@@ -142,7 +152,10 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
         changed();
       },
     },
-    outbox: createOutbox(outboxEntries, now, changed),
+    outbox,
+    journalDelivered(alertId, notifier) {
+      if (!readOnly) journal.delivered(alertId, notifier);
+    },
     ruleStates: () => ruleStates,
     setRuleStates(states) {
       ruleStates = states;
@@ -183,6 +196,8 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
       } catch (err) {
         throw new AuditError('E_STATE', `${file}: cannot save state`, { cause: err });
       }
+      // Everything the journal said is in the file now.
+      journal.clear();
       dirty = false;
     },
     stats: () => ({

@@ -101,6 +101,29 @@ describe.concurrent('audit check: concurrent and interrupted runs', () => {
   });
 });
 
+describe('the delivery journal', () => {
+  it('a run SIGKILLed mid-delivery: the next run re-sends only the delivery that was in flight', async () => {
+    const logins = [0, 1, 2, 3].map((i) => rootLogin(ago(60_000 - i * 1000), { sourceIp: `198.51.100.${i + 1}` }));
+    await withWorld({ events: logins, rules }, async (w) => {
+      // Two answered at once, the third never: the run is killed while it waits.
+      w.receiver.script({ status: 200, body: {} }, { status: 200, body: {} }, { stall: true });
+      const doomed = w.spawn(['check']);
+      await until(() => w.receiver.requests.length === 3);
+      doomed.child.kill('SIGKILL');
+      expect((await doomed.done).signal).toBe('SIGKILL');
+
+      const next = await w.check(['--lock-timeout', '30s'], { timeoutMs: 45_000 });
+      expect(next.code, next.stderr).toBe(0);
+      expect(logLines(next.stderr).find((l) => l.msg === 'check done')).toMatchObject({ alerts: 0, delivered: 2, pending: 0 });
+      const sent = w.receiver.requests.map((r) => r.body.id as string);
+      const twice = sent.filter((id, i) => sent.indexOf(id) !== i);
+      expect(twice).toEqual([sent[2]]); // only the stalled one went out again
+      expect(w.delivered().size).toBe(4);
+      expect((await w.readState())?.outbox).toEqual([]);
+    });
+  });
+});
+
 describe('a lock held for long', () => {
   it('a run that finds the lock held for more than 10 minutes says so at error level', async () => {
     await withWorld({ events: [] }, async (w) => {

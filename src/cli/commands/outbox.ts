@@ -84,7 +84,11 @@ async function outboxRetry(store: StateStore, loaded: LoadedConfig, ctx: Command
   const { createNotifiers, closeNotifiers, deliverOutbox } = await import('../../notifiers/index.js');
   const notifiers = createNotifiers(loaded.config.notifiers, { logger: ctx.logger, env: ctx.io.env, now: ctx.io.now, stdout: ctx.io.stdout });
   try {
-    const { delivered, pending } = await deliverOutbox(store.outbox, notifiers, ctx.logger, { budgetMs: loaded.config.delivery.budget, only: ids.length ? new Set(ids) : undefined });
+    const { delivered, pending } = await deliverOutbox(store.outbox, notifiers, ctx.logger, {
+      budgetMs: loaded.config.delivery.budget,
+      only: ids.length ? new Set(ids) : undefined,
+      onDelivered: (id, notifier) => store.journalDelivered(id, notifier),
+    });
     await store.save();
     ctx.io.stdout.write(`delivered ${delivered}, still pending ${pending}\n`);
     return pending > 0 ? 1 : 0;
