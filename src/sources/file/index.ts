@@ -52,6 +52,8 @@ export async function* readRecordedBatches(input: string, io: RecordedEventsIO):
   const opened = await openInput(input, io.stdin, label);
   const handler = recordHandler(label, io.warn);
   let batch: AuditEvent[] = [];
+  let ndjson = false;
+  let parsed = 0;
   const emit: Emit = (text, line) => {
     let value: unknown;
     try {
@@ -59,8 +61,13 @@ export async function* readRecordedBatches(input: string, io: RecordedEventsIO):
     } catch (err) {
       // V8's message quotes the text, which may be anything (even a secret pasted by mistake): keep the position only.
       const pos = /at position (\d+)/.exec((err as Error).message);
-      throw new AuditError('E_INPUT', `${label}:${line}: not JSON${pos ? ` (column ${Number(pos[1]) + 1})` : ''}`);
+      const problem = `${label}:${line}: not JSON${pos ? ` (column ${Number(pos[1]) + 1})` : ''}`;
+      // One broken line in an NDJSON file that has good ones is skipped, not fatal; a file whose
+      // first record is not JSON is the wrong file, and a broken JSON document cannot be resynced.
+      if (ndjson && parsed > 0) return void handler.skip(line, 'not JSON');
+      throw new AuditError('E_INPUT', problem);
     }
+    parsed++;
     handler.handle(value, line, batch);
   };
   const it = opened.chunks[Symbol.asyncIterator]();
@@ -84,6 +91,7 @@ export async function* readRecordedBatches(input: string, io: RecordedEventsIO):
       } else if (r.value.indexOf(10) !== -1) break;
     }
     const splitter = chooseSplitter(pending.length === 1 ? pending[0] : Buffer.concat(pending), label);
+    ndjson = splitter.kind === 'lines';
     // A bad record stops the read, but only after the good records before it are out.
     let failure: unknown;
     const feed = (chunk: Buffer | null) => {

@@ -2,6 +2,8 @@
 export type Emit = (text: string, line: number) => void;
 
 export interface Splitter {
+  /** NDJSON (one record a line, so a broken line can be skipped) or one JSON document. */
+  readonly kind: 'lines' | 'values';
   push(chunk: Buffer, emit: Emit): void;
   end(emit: Emit): void;
 }
@@ -28,6 +30,7 @@ export function lineSplitter(): Splitter {
   };
 
   return {
+    kind: 'lines',
     push(chunk, emit) {
       let start = 0;
       let nl = chunk.indexOf(NL);

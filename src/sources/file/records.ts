@@ -8,6 +8,8 @@ export const MAX_WARNINGS = 100;
 export interface RecordHandler {
   /** Turns one parsed record (of any supported shape) into zero or more events, appended to `out`. */
   handle(value: unknown, line: number, out: AuditEvent[]): void;
+  /** A record that could not even be read (a broken NDJSON line): warned and skipped. */
+  skip(line: number, why: string): void;
   /** Says how many warnings were held back, if any. */
   finish(): void;
 }
@@ -69,6 +71,10 @@ export function recordHandler(label: string, warn: (msg: string) => void): Recor
     handle(value, at, out) {
       line = at;
       handle(value, out, false);
+    },
+    skip(at, why) {
+      line = at;
+      say(`${why}; skipped`);
     },
     finish() {
       if (warnings > MAX_WARNINGS) warn(`${label}: ${warnings - MAX_WARNINGS} more warnings not shown`);

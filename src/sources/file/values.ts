@@ -116,6 +116,7 @@ export function valueSplitter(label: string): Splitter {
   }
 
   return {
+    kind: 'values',
     push(chunk, emit) {
       scan(decoder.write(chunk), emit);
     },
