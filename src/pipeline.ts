@@ -7,7 +7,7 @@ import { lockHolder } from './state/lock.js';
 import { acquireLock, ephemeralState, openState, resolveStateDir, type StateLock, type StateStore } from './state/index.js';
 import { advanceCheckpoint } from './state/checkpoint.js';
 import { fileStamp, pruneAfterRun } from './state/retention.js';
-import { appendQuarantine, quarantineEntry, type QuarantineEntry } from './state/quarantine.js';
+import { appendQuarantine, quarantineEntry, unreadableEntry, type QuarantineEntry } from './state/quarantine.js';
 import { insanity, type AuditEvent } from './events/index.js';
 import { clean } from './rules/alert.js';
 import type { Alert, CompiledRule, RuleSet } from './rules/index.js';
@@ -37,7 +37,7 @@ export interface PipelineDeps {
   stdin?: NodeJS.ReadableStream;
 }
 
-export async function createSource(config: SourceConfig, deps: PipelineDeps): Promise<Source> {
+export async function createSource(config: SourceConfig, deps: PipelineDeps & { skipped?: (reason: string) => void }): Promise<Source> {
   const { openSource } = await import('./sources/index.js');
   return openSource(config, deps);
 }
@@ -295,10 +295,17 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           store.useLock(lock ?? undefined);
         }
         const latenessMs = loaded.config.source.lateness;
-        source = await createSource(req.input ? { provider: 'file', path: req.input, lateness: latenessMs } : loaded.config.source, deps);
+        const sourceConfig = req.input ? ({ provider: 'file', path: req.input, lateness: latenessMs } as const) : loaded.config.source;
+        // Records the source could not even read are set aside with the quarantined events.
+        const quarantined: QuarantineEntry[] = [];
+        let unreadable = 0;
+        const skipped = (reason: string) => {
+          unreadable++;
+          quarantined.push(unreadableEntry(reason, sourceConfig.provider, deps.now()));
+        };
+        source = await createSource(sourceConfig, { ...deps, skipped });
         // With nothing to persist first and nothing but the printer to deliver to, alerts are printed
         // as they are raised: a replay of millions then holds none of them in memory.
-        const quarantined: QuarantineEntry[] = [];
         const streamed = stdoutPrinter !== undefined && !(store && !req.dryRun) && (req.dryRun || notifiers.length === 0);
         const result = await evaluate(deps, {
           source,
@@ -341,7 +348,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         if (stoppedEarly && store && !req.dryRun) await store.save();
 
         if (store && !req.dryRun) await appendQuarantine(store.dir, quarantined);
-        const summary: CheckSummary = { events: result.fetched, new: result.fresh, quarantined: result.quarantined, alerts: result.alertCount, delivered, pending, apiCalls: result.apiCalls, ms: Date.now() - started };
+        const summary: CheckSummary = { events: result.fetched, new: result.fresh, quarantined: result.quarantined + unreadable, alerts: result.alertCount, delivered, pending, apiCalls: result.apiCalls, ms: Date.now() - started };
         logger.info(summary, req.dryRun ? 'check done (dry run: nothing saved or sent)' : 'check done');
         if (stop?.aborted) return { code: 1, summary, stopped: true };
         if (result.error) {

@@ -45,6 +45,8 @@ export interface SourceContext {
   now: Clock;
   /** What a file source reads for `-`. */
   stdin?: NodeJS.ReadableStream;
+  /** A record the source could not read or normalize, set aside (after its warning) rather than fatal. */
+  skipped?: (reason: string) => void;
 }
 
 /** The widest range a file source is asked for: every time an ISO-8601 text can hold, in text order too. */

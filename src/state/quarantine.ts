@@ -44,3 +44,8 @@ export async function appendQuarantine(dir: string, entries: readonly Quarantine
   const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
   if (lines.length > QUARANTINE_MAX_LINES) await writeFileAtomic(file, `${lines.slice(-QUARANTINE_MAX_LINES).join('\n')}\n`);
 }
+
+/** A record that could not even be made an event: only the reason can be kept. */
+export function unreadableEntry(reason: string, provider: string, now: Date): QuarantineEntry {
+  return { quarantinedAt: now.toISOString(), reason: reason.slice(0, 500), id: '-', time: '-', name: '-', provider, account: null, region: null };
+}

@@ -50,6 +50,19 @@ describe('poison records are quarantined, never halting alerting', () => {
     expect([...world.delivered().values()]).toEqual([1, 1]);
   });
 
+  it('records that cannot be read at all (a broken line, a record with nothing to identify it) are quarantined too', async () => {
+    world = await makeWorld({ rules: [{ builtin: 'root-console-login' }] });
+    const good = rootLogin(ago(60_000));
+    const file = join(world.work, 'mixed.ndjson');
+    await writeFile(file, [JSON.stringify(good), '{"EventId": oops}', JSON.stringify({ CloudAuditEvent: '', EventName: 'DeleteBucket' }), ''].join('\n'));
+    const r = await world.check(['--input', file, '--output', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(jsonLines(r.stdout).map((a) => a.event.id)).toEqual([good.EventId]);
+    expect(logLines(r.stderr).find((l) => l.msg === 'check done')).toMatchObject({ events: 1, quarantined: 2 });
+    const lines = (await readFile(join(world.stateDir, 'quarantine.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.reason)).toEqual([expect.stringMatching(/mixed\.ndjson:2: not JSON/), expect.stringMatching(/mixed\.ndjson:3: .*no EventId/)]);
+  });
+
   it('audit events prints every good event and warns for the rest', async () => {
     const now = Date.now();
     const good = rootLogin(ago(60_000, now));

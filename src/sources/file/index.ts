@@ -8,6 +8,8 @@ import { valueSplitter } from './values.js';
 export interface RecordedEventsIO {
   stdin: NodeJS.ReadableStream;
   warn: (msg: string) => void;
+  /** Each record skipped because it could not be read or normalized. */
+  skipped?: (reason: string) => void;
 }
 
 const WS = new Set([0x20, 0x0a, 0x0d, 0x09]);
@@ -50,7 +52,7 @@ export async function* readRecordedEvents(input: string, io: RecordedEventsIO): 
 export async function* readRecordedBatches(input: string, io: RecordedEventsIO): AsyncGenerator<AuditEvent[]> {
   const label = input === '-' ? 'stdin' : input;
   const opened = await openInput(input, io.stdin, label);
-  const handler = recordHandler(label, io.warn);
+  const handler = recordHandler(label, io.warn, io.skipped);
   let batch: AuditEvent[] = [];
   let ndjson = false;
   let parsed = 0;

@@ -25,12 +25,13 @@ function describeIssues(issues: { path: PropertyKey[]; message: string }[]): str
  * Per-record shape detection. Each record is recognised on its own, so one NDJSON file may mix
  * API responses, API events, bare CloudAudit records and already-normalized events.
  */
-export function recordHandler(label: string, warn: (msg: string) => void): RecordHandler {
+export function recordHandler(label: string, warn: (msg: string) => void, skipped?: (reason: string) => void): RecordHandler {
   let warnings = 0;
   let line = 0;
   const say = (msg: string) => {
     warnings++;
     if (warnings <= MAX_WARNINGS) warn(`${label}:${line}: ${msg}`);
+    if (msg.endsWith('; skipped')) skipped?.(`${label}:${line}: ${msg.slice(0, -'; skipped'.length)}`);
   };
   const ctx = { warn: say };
 

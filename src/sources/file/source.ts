@@ -20,7 +20,7 @@ export const fileSource = defineSource({
   options: fileOptions,
   async create(opts, ctx): Promise<Source> {
     const { readRecordedBatches } = await import('./index.js');
-    const io = { stdin: ctx.stdin ?? process.stdin, warn: (msg: string) => ctx.logger.warn(msg) };
+    const io = { stdin: ctx.stdin ?? process.stdin, warn: (msg: string) => ctx.logger.warn(msg), skipped: ctx.skipped };
     return {
       replay: true,
       partitions: () => [`file:${opts.path}`],

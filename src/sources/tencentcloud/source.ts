@@ -128,6 +128,7 @@ export async function createTencentSource(opts: TencentcloudOptions, ctx: Tencen
             }
           } catch (err) {
             warn(`skipped a CloudAudit record: ${(err as Error).message}`);
+            ctx.skipped?.((err as Error).message);
           }
         }
         if (events.length > 0) yield events.sort(byTime);
