@@ -39,7 +39,7 @@ const log = (msg) => process.stderr.write(`[${((Date.now() - started) / 1000).to
 log('building dist/');
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
 const cli = join(root, 'dist/cli.js');
-const emulatorModule = join(root, 'dist/emulator.js');
+const emulatorModule = join(root, 'build/cloudaudit-emulator.js');
 
 /** Generated once per generator version, seed and size, then reused. */
 function dataset(count, seed) {

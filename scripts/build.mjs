@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/ with esbuild: one file per lazily-loaded part, so `audit --version`
-// does not pay for zod, pino or the SDK. The SDK stays external and is imported only on the
-// paths that call the API.
+// does not pay for zod, pino or the SDK. Everything is bundled (the SDK's cloudaudit path too),
+// so the published package has no runtime dependencies to install.
 import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 
@@ -8,7 +8,7 @@ const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', emulator: 'test/helpers/emulator/index.ts' },
+  entryPoints: { cli: 'src/cli/main.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -22,5 +22,18 @@ await build({
   define: { __AUDIT_VERSION__: JSON.stringify(pkg.version) },
   sourcemap: false,
   legalComments: 'none',
+  logLevel: 'warning',
+});
+
+// The CloudAudit emulator, for `npm run demo` and the benchmark: a test helper, so it is built
+// outside dist/ and never packed.
+await build({
+  entryPoints: { 'cloudaudit-emulator': 'test/helpers/emulator/index.ts' },
+  outdir: 'build',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator, TEST_SECRET_ID, TEST_SECRET_KEY } from '../dist/emulator.js';
+import { startEmulator, TEST_SECRET_ID, TEST_SECRET_KEY } from '../build/cloudaudit-emulator.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const events = readFileSync(join(root, 'examples/events.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));

@@ -1,4 +1,4 @@
-// A local CloudAudit API for tests, `npm run demo` and the benchmark (bundled into dist/emulator.js),
+// A local CloudAudit API for tests, `npm run demo` and the benchmark (bundled into build/cloudaudit-emulator.js, never packed),
 // so it must stay free of test-runner imports.
 export { startEmulator, TEST_SECRET_ID, TEST_SECRET_KEY, API_VERSION } from './server.js';
 export { makeEvent, spreadEvents, type EventSpec } from './events.js';
