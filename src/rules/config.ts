@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { didYouMean } from '../config/issues.js';
 import { ruleOverrideSchema, ruleSchema, type RuleOverride, type RuleSpec } from './schema.js';
 import { BUILTIN_PACKS, BUILTIN_RULES } from './builtin/index.js';
 
@@ -10,10 +11,16 @@ export type RulesConfigItem =
   | { kind: 'override'; override: RuleOverride };
 
 const fileItem = z.strictObject({ file: z.string().min(1) });
+const BUILTIN_NAMES = [...Object.keys(BUILTIN_PACKS), ...Object.keys(BUILTIN_RULES)];
+
 const builtinItem = z.strictObject({
   builtin: z.string().refine((name) => name in BUILTIN_PACKS || name in BUILTIN_RULES, {
-    error: (issue) =>
-      `unknown built-in ${JSON.stringify(issue.input)} (packs: ${Object.keys(BUILTIN_PACKS).join(', ')}; rules: ${Object.keys(BUILTIN_RULES).join(', ')})`,
+    error: (issue) => {
+      const hint = didYouMean(String(issue.input), BUILTIN_NAMES);
+      return hint
+        ? `unknown built-in ${JSON.stringify(issue.input)} (did you mean "${hint}"?)`
+        : `unknown built-in ${JSON.stringify(issue.input)} (packs: ${Object.keys(BUILTIN_PACKS).join(', ')}; rules: ${Object.keys(BUILTIN_RULES).join(', ')})`;
+    },
   }),
 });
 
@@ -36,6 +43,12 @@ const rulesConfigItemSchema = z.unknown().transform((item, ctx): RulesConfigItem
   const obj = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : undefined;
   if (!obj) {
     ctx.addIssue({ code: 'custom', message: 'expected a rule, { file: <glob> } or { builtin: <name> }' });
+    return z.NEVER;
+  }
+  // `{ id: resource-deletoin, severity: critical }` meant to tune a built-in: say which one.
+  const misspelt = typeof obj.id === 'string' && !(obj.id in BUILTIN_RULES) && !('when' in obj) ? didYouMean(obj.id, Object.keys(BUILTIN_RULES)) : undefined;
+  if (misspelt) {
+    ctx.addIssue({ code: 'custom', message: `no built-in rule "${obj.id}" to tune (did you mean "${misspelt}"?); a rule of your own needs a when`, path: ['id'] });
     return z.NEVER;
   }
   const schema = 'file' in obj ? fileItem : 'builtin' in obj ? builtinItem : typeof obj.id === 'string' && obj.id in BUILTIN_RULES ? ruleOverrideSchema : ruleSchema;

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUILTIN_PACKS } from '../../src/rules/builtin/index.js';
+import { jsonLines } from '../helpers/cli.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { GUARD_MARK, ROOT, sandbox, stackLines, type Sandbox } from './run-cli.js';
 
@@ -15,11 +16,14 @@ beforeEach(async () => {
 afterEach(() => box.cleanup());
 
 describe('audit rules', () => {
-  it('list: a table of the built-in rules when no config exists', async () => {
-    const r = await box.run(['rules', 'list']);
+  it('list: a table of the built-in rules when no config exists (NDJSON in a pipe)', async () => {
+    const json = await box.run(['rules', 'list']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(jsonLines(json.stdout).map((r) => r.id)).toEqual([...BUILTIN_PACKS.recommended]);
+    const r = await box.run(['rules', 'list', '--output', 'text']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+TYPE\s+SEVERITY\s+ORIGIN\s+ENABLED$/);
+    expect(lines[0]).toMatch(/^ID\s+TITLE\s+TYPE\s+SEVERITY\s+ORIGIN\s+ENABLED$/);
     const ids = lines.slice(1).map((l) => l.split(/\s+/)[0]);
     expect(ids).toEqual([...BUILTIN_PACKS.recommended]);
     const severityAt = lines[0].indexOf('SEVERITY');
@@ -34,10 +38,10 @@ describe('audit rules', () => {
       path.join(box.dir, 'audit.yaml'),
       'rules:\n  - builtin: recommended\n  - { id: sensitive-operation, enabled: false }\n  - id: mine\n    severity: low\n    when: { name: DeleteBucket }\n',
     );
-    const r = await box.run(['rules', 'list']);
+    const r = await box.run(['rules', 'list', '--output', 'text']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^sensitive-operation\s+event\s+medium\s+builtin\s+no$/m);
-    expect(r.stdout).toMatch(/^mine\s+event\s+low\s+inline\s+yes$/m);
+    expect(r.stdout).toMatch(/^sensitive-operation\s+Sensitive operation\s+event\s+medium\s+builtin\s+no$/m);
+    expect(r.stdout).toMatch(/^mine\s+mine\s+event\s+low\s+inline\s+yes$/m);
   });
 
   it('validate: a broken rule file gives file:line:column and exits 2', async () => {
@@ -62,8 +66,8 @@ describe('audit rules', () => {
   it('test: the recommended pack on the sample events raises the burst and the root logins', async () => {
     const r = await box.run([...testArgs, '--output', 'json']);
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { rules: { id: string; matched: string[]; alerts: { rule: { id: string }; event: { id: string } }[] }[] };
-    const byId = new Map(report.rules.map((x) => [x.id, x]));
+    const rules = jsonLines<{ id: string; matched: string[]; alerts: { rule: { id: string }; event: { id: string } }[] }>(r.stdout);
+    const byId = new Map(rules.map((x) => [x.id, x]));
     expect([...byId.keys()]).toEqual([...BUILTIN_PACKS.recommended]);
     const burst = byId.get('access-denied-burst')!;
     expect(burst.alerts).toHaveLength(1);
@@ -83,7 +87,7 @@ describe('audit rules', () => {
     await writeFile(path.join(box.dir, 'bad.yaml'), 'access-denied-burst: 3\nroot-console-login: 2\n');
     const bad = await box.run([...testArgs, '--expect', 'bad.yaml', '--output', 'json']);
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout).expectations).toEqual({ ok: false, differences: ['access-denied-burst: expected 3 alerts, got 1'] });
+    expect(jsonLines(bad.stdout).at(-1).expectations).toEqual({ ok: false, differences: ['access-denied-burst: expected 3 alerts, got 1'] });
   });
 
   it('test: an invalid rule file is a rule error, exit 2', async () => {

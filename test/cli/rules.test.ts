@@ -48,7 +48,7 @@ async function fixtureEvents(name: string): Promise<{ events: AuditEvent[]; sinc
 }
 
 describe('rulesList', () => {
-  it('prints id, type, severity, origin and enabled for every rule', async () => {
+  it('prints id, title, type, severity, origin and enabled for every rule', async () => {
     await writeFile(path.join(dir, 'mine.yaml'), '- id: mine\n  when: {}\n  severity: low\n');
     const loaded = await loadRules(
       [{ builtin: 'root-console-login' }, { builtin: 'failed-calls-spike' }, { file: 'mine.yaml' }, { id: 'resource-deletion', enabled: false }],
@@ -56,12 +56,20 @@ describe('rulesList', () => {
     );
     expect(await rulesList(loaded, io())).toBe(0);
     expect(out.text().split('\n')).toEqual([
-      'ID                  TYPE               SEVERITY  ORIGIN     ENABLED',
-      'root-console-login  event              critical  builtin    yes',
-      'failed-calls-spike  spike (5m window)  medium    builtin    yes',
-      'mine                event              low       mine.yaml  yes',
-      'resource-deletion   event              high      builtin    no',
+      'ID                  TITLE                                  TYPE               SEVERITY  ORIGIN     ENABLED',
+      'root-console-login  Root account signed in to the console  event              critical  builtin    yes',
+      'failed-calls-spike  Failed API calls spiked                spike (5m window)  medium    builtin    yes',
+      'mine                mine                                   event              low       mine.yaml  yes',
+      'resource-deletion   Resource deleted                       event              high      builtin    no',
       '',
+    ]);
+  });
+
+  it('--output json: one line per rule', async () => {
+    const loaded = await loadRules([{ builtin: 'failed-calls-spike' }], { baseDir: dir });
+    expect(await rulesList(loaded, io(), 'json')).toBe(0);
+    expect(out.text().trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { id: 'failed-calls-spike', title: 'Failed API calls spiked', type: 'spike', window: '5m', severity: 'medium', origin: 'builtin', enabled: true, notify: null },
     ]);
   });
 });
@@ -163,14 +171,15 @@ describe('rulesTest', () => {
     expect(text).toContain('3 differences from expectations');
   });
 
-  it('json output carries rules, matches, alerts and the differences', async () => {
+  it('json output is NDJSON: one line per rule with its matched event ids and alerts, then the expectations', async () => {
     const { events } = await fixtureEvents('audit-tampering');
     await writeFile(path.join(dir, 'expect.yaml'), 'audit-tampering: 2\n');
     expect(await rulesTest('builtin:audit-tampering', { events: await from(events), expect: 'expect.yaml', output: 'json' }, io())).toBe(1);
-    const report = JSON.parse(out.text());
-    expect(report.rules[0]).toMatchObject({ id: 'audit-tampering', severity: 'critical', matched: ['stop', 'delete-track', 'modify-track'] });
-    expect(report.rules[0].alerts.map((a: { event: { id: string } }) => a.event.id)).toEqual(['stop', 'delete-track', 'modify-track']);
-    expect(report.expectations).toEqual({ ok: false, differences: ['audit-tampering: expected 2 alerts, got 3'] });
+    const [rule, expectations, ...rest] = out.text().trim().split('\n').map((l) => JSON.parse(l));
+    expect(rest).toEqual([]);
+    expect(rule).toMatchObject({ id: 'audit-tampering', severity: 'critical', matched: ['stop', 'delete-track', 'modify-track'] });
+    expect(rule.alerts.map((a: { event: { id: string } }) => a.event.id)).toEqual(['stop', 'delete-track', 'modify-track']);
+    expect(expectations).toEqual({ expectations: { ok: false, differences: ['audit-tampering: expected 2 alerts, got 3'] } });
   });
 
   it('invalid rules throw E_RULE; a bad expectations file is a usage error', async () => {

@@ -171,8 +171,8 @@ describe('the same alerts however the events arrive', () => {
       await writeFile(file, events.map((e) => JSON.stringify(e)).join('\n'));
       const c = sink();
       await rulesTest(join(work, 'rules.yaml'), { events: file, until: new Date(end), output: 'json' }, { stdout: c.stream, stderr: c.stream, cwd: work });
-      const report = JSON.parse(c.text()) as { rules: { alerts: { id: string }[] }[] };
-      expect(sorted(report.rules.flatMap((r) => r.alerts.map((x) => x.id)))).toEqual(once);
+      const rules = c.text().trim().split('\n').map((l) => JSON.parse(l) as { alerts: { id: string }[] });
+      expect(sorted(rules.flatMap((r) => r.alerts.map((x) => x.id)))).toEqual(once);
 
       const d = await world();
       let clock = start + MIN;

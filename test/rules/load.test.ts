@@ -63,6 +63,15 @@ describe('rulesConfigSchema', () => {
     );
   });
 
+  it('suggests the built-in a misspelt pack, rule or tuned id meant', () => {
+    const result = rulesConfigSchema.safeParse([{ builtin: 'recomended' }, { builtin: 'root-consol-login' }, { id: 'resource-deletoin', severity: 'critical' }]);
+    expect(result.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      '0.builtin: unknown built-in "recomended" (did you mean "recommended"?)',
+      '1.builtin: unknown built-in "root-consol-login" (did you mean "root-console-login"?)',
+      '2.id: no built-in rule "resource-deletoin" to tune (did you mean "resource-deletion"?); a rule of your own needs a when',
+    ]);
+  });
+
   it('reports ids repeated within the list', () => {
     const result = rulesConfigSchema.safeParse([{ id: 'a', when: {} }, { id: 'a', when: {} }]);
     expect(result.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['1.id: duplicate rule id "a" (first at rules[0])']);

@@ -109,8 +109,9 @@ export async function rulesTest(rulesFile: string, options: RulesTestOptions, io
     alerts: alerts.filter((a) => a.rule.id === r.rule.id),
   }));
   if (options.output === 'json') {
-    const expectations = expected ? { ok: differences.length === 0, differences } : undefined;
-    io.stdout.write(`${JSON.stringify({ rules: report, expectations })}\n`);
+    // NDJSON: one line per rule, then one with the expectations when there are any.
+    for (const r of report) io.stdout.write(`${JSON.stringify(r)}\n`);
+    if (expected) io.stdout.write(`${JSON.stringify({ expectations: { ok: differences.length === 0, differences } })}\n`);
   } else {
     for (const r of report) {
       io.stdout.write(`${r.id} (${r.severity}): matched ${r.matched.length} event${r.matched.length === 1 ? '' : 's'}, raised ${r.alerts.length} alert${r.alerts.length === 1 ? '' : 's'}\n`);

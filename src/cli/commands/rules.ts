@@ -6,6 +6,7 @@ import { formatDuration } from '../../util/duration.js';
 import type { Logger } from '../../util/logger.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
+import { outputOption, resolveOutput } from '../options.js';
 
 export interface RulesIO {
   stdout: NodeJS.WritableStream;
@@ -29,17 +30,18 @@ export function registerRulesCommands(program: Command, io: CliIO, setExit: SetE
       '\nExamples:\n  $ audit rules list\n  $ audit rules validate rules/*.yaml\n  $ audit rules test builtin:recommended --events examples/events.ndjson',
     );
 
-  defineAction(
+  defineAction<{ output?: 'text' | 'json' }>(
     rules
       .command('list')
-      .description('the rules the config enables: id, type, severity, where it comes from, enabled')
-      .addHelpText('after', '\nExamples:\n  $ audit rules list\n  $ audit rules list --config /etc/audit/audit.yaml'),
+      .description('the rules the config enables: id, title, type, severity, where it comes from, enabled')
+      .addOption(outputOption())
+      .addHelpText('after', '\nExamples:\n  $ audit rules list\n  $ audit rules list --output json | jq -r .id'),
     io,
     setExit,
-    async (ctx) => {
+    async (ctx, opts) => {
       const { prepareRules } = await import('../../config/validate.js');
       const prepared = await prepareRules(await ctx.config());
-      return rulesList(prepared.all, { ...ctx.io });
+      return rulesList(prepared.all, { ...ctx.io }, resolveOutput(opts.output, ctx.io.stdout));
     },
   );
 
@@ -63,14 +65,23 @@ export function registerRulesCommands(program: Command, io: CliIO, setExit: SetE
 }
 
 /** `audit rules list`: one row per rule, disabled ones included. */
-export async function rulesList(loaded: LoadedRule[], io: RulesIO): Promise<number> {
+export async function rulesList(loaded: LoadedRule[], io: RulesIO, output: 'text' | 'json' = 'text'): Promise<number> {
   const { ruleTypeOf } = await import('../../rules/types/index.js');
+  if (output === 'json') {
+    for (const r of loaded) {
+      const { id, title, severity, origin, enabled, notify } = r;
+      io.stdout.write(`${JSON.stringify({ id, title, type: ruleTypeOf(r).type, window: r.window === undefined ? null : formatDuration(r.window), severity, origin, enabled, notify: notify ?? null })}\n`);
+    }
+    return 0;
+  }
+  const { sanitize, padEnd, displayWidth } = await import('../../events/text-width.js');
   const rows = [
-    ['ID', 'TYPE', 'SEVERITY', 'ORIGIN', 'ENABLED'],
-    ...loaded.map((r) => [r.id, `${ruleTypeOf(r).type}${r.window === undefined ? '' : ` (${formatDuration(r.window)} window)`}`, r.severity, r.origin, r.enabled ? 'yes' : 'no']),
+    ['ID', 'TITLE', 'TYPE', 'SEVERITY', 'ORIGIN', 'ENABLED'],
+    ...loaded.map((r) => [r.id, sanitize(r.title), `${ruleTypeOf(r).type}${r.window === undefined ? '' : ` (${formatDuration(r.window)} window)`}`, r.severity, r.origin, r.enabled ? 'yes' : 'no']),
   ];
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  for (const row of rows) io.stdout.write(`${row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')}\n`);
+  // Titles may be Chinese: columns are aligned by display width, not by string length.
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => displayWidth(row[c]))));
+  for (const row of rows) io.stdout.write(`${row.map((cell, c) => (c === row.length - 1 ? cell : padEnd(cell, widths[c]))).join('  ')}\n`);
   return 0;
 }
 
