@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { durationSchema } from '../util/duration-schema.js';
+import { boundedDuration } from '../util/duration-schema.js';
+import { MAX_TIMEOUT_MS } from '../util/duration.js';
 import { fileOptions } from '../sources/file/source.js';
 import { tencentcloudOptions } from '../sources/tencentcloud/options.js';
 import { rulesConfigSchema } from '../rules/config.js';
@@ -18,7 +19,7 @@ const stateSchema = z.strictObject({
 
 const deliverySchema = z.strictObject({
   /** How long a run may spend delivering, so a cron run never overlaps the next; what is left waits in the outbox. */
-  budget: durationSchema.refine((ms) => ms >= 1_000 && ms <= 10 * 60_000, { message: 'must be between 1s and 10m' }).default(30_000),
+  budget: boundedDuration({ min: 1_000, max: MAX_TIMEOUT_MS }).default(30_000),
 });
 
 /** The whole config file. The single source of truth: validation, types and `audit config schema`. */

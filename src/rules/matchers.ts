@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import picomatch from 'picomatch';
 import { anyOf } from './combine.js';
+import { regexProblem } from './regex-safety.js';
 
 /** One problem in a rule, with its path below the rule (`['when', 'sourceIp', 'cidr']`). */
 export interface RuleIssue {
@@ -67,12 +68,15 @@ export function globRegExp(pattern: string, ignoreCase: boolean): RegExp {
   return new RegExp(re.source, re.flags.includes('s') ? re.flags : `${re.flags}s`);
 }
 
+/** A rule regex, or what is wrong with it: invalid, or able to hang the engine (regex-safety.ts). */
 export function regexRegExp(pattern: string, ignoreCase: boolean): RegExp | string {
+  let re: RegExp;
   try {
-    return new RegExp(pattern, ignoreCase ? 'i' : '');
+    re = new RegExp(pattern, ignoreCase ? 'i' : '');
   } catch (err) {
     return `invalid regex ${JSON.stringify(pattern)}: ${(err as Error).message}`;
   }
+  return regexProblem(pattern, ignoreCase) ?? re;
 }
 
 /** Any of the patterns finds a match in the value's text; the text is made once, not per pattern. */

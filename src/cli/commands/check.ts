@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { AuditError } from '../../errors.js';
 import type { CheckRequest } from '../../pipeline.js';
-import { parseDuration } from '../../util/duration.js';
+import { durationBoundProblem, MAX_TIMEOUT_MS, parseDuration } from '../../util/duration.js';
 import type { CommandContext } from '../context.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
@@ -57,10 +57,18 @@ undelivered (kept for the next run), 2 usage or config error, 3 alerts raised wi
   );
 }
 
+/** `--lock-timeout`: 0 (do not wait) up to 10m, like every other timeout; a usage error otherwise. */
+export function parseLockTimeout(text = '30s'): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new AuditError('E_USAGE', `--lock-timeout: invalid duration "${text}" (use 30s, 5m, 2h or 1d)`);
+  const problem = durationBoundProblem(ms, { max: MAX_TIMEOUT_MS });
+  if (problem) throw new AuditError('E_USAGE', `--lock-timeout: ${problem}`);
+  return ms;
+}
+
 export function checkRequest(flags: CheckOptions, now: Date): CheckRequest {
   const range = parseRange(flags.since, flags.until, now);
-  const lockTimeoutMs = parseDuration(flags.lockTimeout ?? '30s');
-  if (lockTimeoutMs === undefined) throw new AuditError('E_USAGE', `--lock-timeout: invalid duration "${flags.lockTimeout}"`);
+  const lockTimeoutMs = parseLockTimeout(flags.lockTimeout);
   return {
     since: range.start,
     until: range.end,

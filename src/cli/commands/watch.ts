@@ -4,7 +4,7 @@ import type { Logger } from '../../util/logger.js';
 import type { CommandContext } from '../context.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
-import { checkRequest } from './check.js';
+import { checkRequest, parseLockTimeout } from './check.js';
 
 export interface WatchOptions {
   schedule?: string;
@@ -27,6 +27,8 @@ export function registerWatchCommand(program: Command, io: CliIO, setExit: SetEx
 }
 
 export async function runWatchCommand(ctx: CommandContext, flags: WatchOptions): Promise<number> {
+  // Each tick reads the flag again; a bad one must exit 2 now, not fail every tick forever.
+  parseLockTimeout(flags.lockTimeout);
   // A broken config or rule must fail now, not at the first tick.
   const loaded = await ctx.config();
   const [{ prepareRules }, { checkSession }] = await Promise.all([import('../../config/validate.js'), import('../../pipeline.js')]);
