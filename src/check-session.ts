@@ -1,0 +1,199 @@
+import type { LoadedConfig } from './config/load.js';
+import { prepareRules, type PreparedRules } from './config/validate.js';
+import { AuditError } from './errors.js';
+import { closeNotifiers, createNotifiers, deliverDirect, deliverOutbox, targetsFor } from './notifiers/index.js';
+import { createSource, errorText, evaluate, type PipelineDeps } from './pipeline.js';
+import type { Alert } from './rules/index.js';
+import type { Source } from './sources/types.js';
+import { lockHolder } from './state/lock.js';
+import { acquireLock, ephemeralState, openState, resolveStateDir, type StateLock, type StateStore } from './state/index.js';
+import { appendQuarantine, quarantineEntry, unreadableEntry, type QuarantineEntry } from './state/quarantine.js';
+import { fileStamp, pruneAfterRun } from './state/retention.js';
+import type { Logger } from './util/logger.js';
+
+/**
+ * `audit check`, and each tick of `audit watch`: lock → evaluate (pipeline.ts: source → dedupe →
+ * rules) → persist (the outbox with the checkpoint, in one save) → deliver (notifiers/outbox.ts).
+ */
+export interface CheckRequest {
+  since?: Date;
+  until?: Date;
+  input?: string;
+  /** Set: print this run's alerts in that format, in place of the stdout notifiers. */
+  output?: 'text' | 'json';
+  dryRun: boolean;
+  noState: boolean;
+  failOnMatch: boolean;
+  lockTimeoutMs: number;
+}
+
+export interface CheckDeps extends PipelineDeps {
+  stdout: NodeJS.WritableStream;
+  cwd: string;
+}
+
+export interface CheckSummary {
+  events: number;
+  new: number;
+  quarantined: number;
+  alerts: number;
+  delivered: number;
+  pending: number;
+  apiCalls: number;
+  ms: number;
+}
+
+export interface CheckSession {
+  /**
+   * One check; resolves to its exit code. `stop` (SIGTERM, SIGINT, a watcher shutting down) ends
+   * fetching at once; deliveries already under way get STOP_GRACE_MS to finish, none start after
+   * a stop during the fetch, and the state is saved either way.
+   */
+  run(req: CheckRequest, stop?: AbortSignal): Promise<{ code: number; summary?: CheckSummary; stopped?: boolean }>;
+}
+
+/**
+ * Checks against one config. The state stays in memory between runs (`audit watch`), and is read
+ * again only when another process saved it in between; each run still takes the lock.
+ */
+export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: PreparedRules): CheckSession {
+  const { logger } = deps;
+  const ruleSet = prepared.ruleSet;
+  const notify = new Map(prepared.enabled.map((r) => [r.id, r.notify]));
+  const routes = (alert: Alert) => notify.get(alert.rule.id);
+  const held: { store?: StateStore; stamp?: string } = {};
+
+  return {
+    async run(req, stop) {
+      const started = Date.now();
+      const signal = afterGrace(stop, STOP_GRACE_MS);
+      const ctx = { logger, env: deps.env, now: deps.now, stdout: deps.stdout };
+      const printer = req.output ?? (req.dryRun ? 'text' : undefined);
+      const notifiers = createNotifiers(loaded.config.notifiers.filter((n) => !(printer && n.type === 'stdout')), ctx);
+      const [stdoutPrinter] = printer ? createNotifiers([{ name: 'output', type: 'stdout', format: printer } as never], ctx) : [];
+      let lock: StateLock | null = null;
+      let store: StateStore | undefined;
+      let source: Source | undefined;
+      try {
+        if (!req.noState) {
+          const dir = resolveStateDir({ configuredDir: loaded.config.state.dir, configPath: loaded.path, env: deps.env, cwd: deps.cwd });
+          if (!req.dryRun) {
+            lock = await acquireLock(dir, { timeoutMs: req.lockTimeoutMs, logger });
+            if (!lock) {
+              await standDown(dir, deps.now(), logger);
+              return { code: 0 };
+            }
+          }
+          const reuse = !req.dryRun && held.store !== undefined && held.stamp === (await fileStamp(held.store.file));
+          store = reuse ? held.store! : await openState({ dir, logger, now: deps.now, readOnly: req.dryRun, lock: lock ?? undefined });
+          store.useLock(lock ?? undefined);
+        }
+        const latenessMs = loaded.config.source.lateness;
+        const sourceConfig = req.input ? ({ provider: 'file', path: req.input, lateness: latenessMs } as const) : loaded.config.source;
+        // Records the source could not even read are set aside with the quarantined events.
+        const quarantined: QuarantineEntry[] = [];
+        let unreadable = 0;
+        const skipped = (reason: string) => {
+          unreadable++;
+          quarantined.push(unreadableEntry(reason, sourceConfig.provider, deps.now()));
+        };
+        source = await createSource(sourceConfig, { ...deps, skipped });
+        // With nothing to persist first and nothing but the printer to deliver to, alerts are printed
+        // as they are raised: a replay of millions then holds none of them in memory.
+        const streamed = stdoutPrinter !== undefined && !(store && !req.dryRun) && (req.dryRun || notifiers.length === 0);
+        const result = await evaluate(deps, {
+          source,
+          ruleSet,
+          state: store ?? ephemeralState(),
+          since: req.since,
+          until: req.until,
+          latenessMs,
+          signal: stop,
+          onQuarantine: (event, reason) => void quarantined.push(quarantineEntry(event, reason, deps.now())),
+          onAlerts: streamed ? async (batch) => void (await stdoutPrinter.send(batch)) : undefined,
+        });
+        const alerts = result.alerts;
+
+        // Persist before delivering: a crash after this point re-sends (at least once), never re-raises.
+        // The printer is output, not a delivery: with no notifier every alert counts as delivered.
+        let delivered = streamed && !req.dryRun ? result.alertCount : 0;
+        let pending = 0;
+        if (store && !req.dryRun) {
+          for (const alert of alerts) store.outbox.add(alert, targetsFor(alert, notifiers, routes));
+          pruneAfterRun(store, result, latenessMs, prepared.enabled, deps.now());
+          await store.save();
+        }
+        if (stdoutPrinter && !streamed && alerts.length) await stdoutPrinter.send(alerts);
+        const stoppedEarly = stop?.aborted === true;
+        if (stoppedEarly) logger.warn({ pending: store?.outbox.size }, 'stopped before delivering; the alerts wait in the outbox for the next run');
+        else if (store && !req.dryRun) {
+          const journal = store;
+          ({ delivered, pending } = await deliverOutbox(store.outbox, notifiers, logger, {
+            signal,
+            budgetMs: loaded.config.delivery.budget,
+            onDelivered: (id, notifier) => journal.journalDelivered(id, notifier),
+          }));
+          await store.save();
+          held.store = store;
+          held.stamp = await fileStamp(store.file);
+        } else if (!req.dryRun && !streamed) {
+          ({ delivered, pending } = await deliverDirect(alerts, notifiers, routes, logger, { signal, budgetMs: loaded.config.delivery.budget }));
+        }
+        if (stoppedEarly && store && !req.dryRun) await store.save();
+
+        if (store && !req.dryRun) await appendQuarantine(store.dir, quarantined);
+        const summary: CheckSummary = { events: result.fetched, new: result.fresh, quarantined: result.quarantined + unreadable, alerts: result.alertCount, delivered, pending, apiCalls: result.apiCalls, ms: Date.now() - started };
+        logger.info(summary, req.dryRun ? 'check done (dry run: nothing saved or sent)' : 'check done');
+        if (stop?.aborted) return { code: 1, summary, stopped: true };
+        if (result.error) {
+          if (result.error instanceof AuditError) throw result.error;
+          throw new AuditError('E_SOURCE', `source failed: ${errorText(result.error)}`, { cause: result.error });
+        }
+        if (pending > 0) return { code: 1, summary };
+        return { code: req.failOnMatch && result.alertCount > 0 ? 3 : 0, summary };
+      } catch (err) {
+        // Whatever failed, the next run reads the state from disk again.
+        held.store = undefined;
+        throw err;
+      } finally {
+        await closeNotifiers(notifiers);
+        await source?.close?.().catch(() => undefined);
+        await lock?.release();
+      }
+    },
+  };
+}
+
+/**
+ * Another run holds the lock: this one stands down (exit 0, the next run catches up), loudly,
+ * since a run that never finishes silences alerting; past 10 minutes held, at error.
+ */
+async function standDown(dir: string, now: Date, logger: Logger): Promise<void> {
+  const holder = await lockHolder(dir);
+  const heldMs = holder ? now.getTime() - Date.parse(holder.since) : undefined;
+  const long = heldMs !== undefined && heldMs > 10 * 60_000;
+  const fields = { stateDir: dir, holderPid: holder?.pid, heldSince: holder?.since };
+  const msg = 'another audit run holds the state lock; this run stands down';
+  if (long) logger.error(fields, `${msg}; it has held it for ${Math.round(heldMs / 60_000)} minutes: check that process`);
+  else logger.warn(fields, msg);
+}
+
+/** How long deliveries under way may take to finish after a stop request. */
+export const STOP_GRACE_MS = 10_000;
+
+/** Aborts `ms` after `signal` does: what notifiers get, so a stop lets deliveries under way finish. */
+function afterGrace(signal: AbortSignal | undefined, ms: number): AbortSignal | undefined {
+  if (!signal) return undefined;
+  const late = new AbortController();
+  const start = () => setTimeout(() => late.abort(signal.reason), ms).unref();
+  if (signal.aborted) start();
+  else signal.addEventListener('abort', start, { once: true });
+  return late.signal;
+}
+
+/** One `audit check`. */
+export async function runCheck(deps: CheckDeps, loaded: LoadedConfig, req: CheckRequest, signal?: AbortSignal) {
+  // Everything that can be wrong with the config is found before any lock, file or API call.
+  const prepared = await prepareRules(loaded);
+  return checkSession(deps, loaded, prepared).run(req, signal);
+}
