@@ -23,6 +23,8 @@ export interface CheckRequest {
   output?: 'text' | 'json';
   dryRun: boolean;
   noState: boolean;
+  /** With noState: deliver to the notifiers too (an ad-hoc run otherwise only prints). */
+  notify?: boolean;
   failOnMatch: boolean;
   lockTimeoutMs: number;
 }
@@ -68,8 +70,11 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
       const started = Date.now();
       const signal = afterGrace(stop, STOP_GRACE_MS);
       const ctx = { logger, env: deps.env, now: deps.now, stdout: deps.stdout };
-      const printer = req.output ?? (req.dryRun ? 'text' : undefined);
-      const notifiers = createNotifiers(loaded.config.notifiers.filter((n) => !(printer && n.type === 'stdout')), ctx);
+      // An ad-hoc run (--no-state) pages nobody unless asked: it prints, like a dry run.
+      const adHoc = req.noState && !req.notify;
+      const printer = req.output ?? (req.dryRun || adHoc ? 'text' : undefined);
+      const configured = adHoc ? [] : loaded.config.notifiers.filter((n) => !(printer && n.type === 'stdout'));
+      const notifiers = createNotifiers(configured, ctx);
       const [stdoutPrinter] = printer ? createNotifiers([{ name: 'output', type: 'stdout', format: printer } as never], ctx) : [];
       let lock: StateLock | null = null;
       let store: StateStore | undefined;

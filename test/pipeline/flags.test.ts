@@ -44,15 +44,18 @@ describe('audit check flags', () => {
     expect(quiet.code, quiet.stderr).toBe(0);
   });
 
-  it('--no-state keeps no checkpoint or dedupe: two runs raise (and send) the alert twice', async () => {
+  it('--no-state keeps no checkpoint or dedupe and pages nobody: two runs print the alert twice, send nothing', async () => {
     world = await makeWorld({ events: [rootLogin(ago(60_000))], rules });
-    const runs = [await world.check(['--no-state', '--output', 'json']), await world.check(['--no-state', '--output', 'json'])];
-    for (const r of runs) {
-      expect(r.code, r.stderr).toBe(0);
-      expect(jsonLines(r.stdout).map((a) => a.rule.id)).toEqual(['root-console-login']);
-    }
-    expect([...world.delivered().values()]).toEqual([2]);
+    // No --output: NDJSON because stdout is a pipe here.
+    const runs = [await world.check(['--no-state']), await world.check(['--no-state', '--fail-on-match'])];
+    expect(runs.map((r) => r.code)).toEqual([0, 3]);
+    for (const r of runs) expect(jsonLines(r.stdout).map((a) => a.rule.id)).toEqual(['root-console-login']);
+    expect(world.receiver.requests).toHaveLength(0);
     expect(await world.readState()).toBeNull();
+
+    // --notify: an ad-hoc run that does deliver, each time.
+    for (let i = 0; i < 2; i++) expect((await world.check(['--no-state', '--notify', '--output', 'json'])).code).toBe(0);
+    expect([...world.delivered().values()]).toEqual([2]);
   });
 
   it('--input replays a recorded file without the API', async () => {

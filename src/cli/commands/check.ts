@@ -5,7 +5,7 @@ import { durationBoundProblem, MAX_TIMEOUT_MS, parseDuration } from '../../util/
 import type { CommandContext } from '../context.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
-import { outputOption, parseRange } from '../options.js';
+import { outputOption, parseRange, resolveOutput } from '../options.js';
 
 export interface CheckOptions {
   since?: string;
@@ -15,6 +15,7 @@ export interface CheckOptions {
   dryRun?: boolean;
   /** `--no-state` sets it false. */
   state?: boolean;
+  notify?: boolean;
   failOnMatch?: boolean;
   lockTimeout?: string;
 }
@@ -30,7 +31,8 @@ export function registerCheckCommand(program: Command, io: CliIO, setExit: SetEx
       .option('-i, --input <file>', 'evaluate recorded events (JSON, NDJSON, gzip; - for stdin) instead of calling the API')
       .addOption(outputOption().default(undefined, 'stdout notifiers only'))
       .option('--dry-run', 'print the alerts; write no state and send nothing')
-      .option('--no-state', 'no dedupe and no checkpoint (ad-hoc queries)')
+      .option('--no-state', 'no dedupe and no checkpoint (ad-hoc queries): prints the alerts and sends nothing')
+      .option('--notify', 'with --no-state: also deliver to the configured notifiers')
       .option('--fail-on-match', 'exit 3 when any alert is raised')
       .addOption(new Option('--lock-timeout <duration>', 'how long to wait for another run to finish').default('30s'))
       .addHelpText(
@@ -39,7 +41,7 @@ export function registerCheckCommand(program: Command, io: CliIO, setExit: SetEx
 Examples:
   $ audit check                                   # what cron runs: from the last checkpoint to now
   $ audit check --since 1h --output json | jq .rule.id
-  $ audit check --since 1h --fail-on-match --no-state || page-someone
+  $ audit check --since 1h --fail-on-match --no-state || page-someone   # prints, sends nothing
   $ audit check --input examples/events.ndjson --no-state --output text
 
 Window rules are judged at every whole minute the run covers (docs/rules.md); a first run or
@@ -66,16 +68,18 @@ export function parseLockTimeout(text = '30s'): number {
   return ms;
 }
 
-export function checkRequest(flags: CheckOptions, now: Date): CheckRequest {
+export function checkRequest(flags: CheckOptions, now: Date, stdout: { isTTY?: boolean } = {}): CheckRequest {
   const range = parseRange(flags.since, flags.until, now);
   const lockTimeoutMs = parseLockTimeout(flags.lockTimeout);
   return {
     since: range.start,
     until: range.end,
     input: flags.input,
-    output: flags.output,
+    // An ad-hoc run prints: text in a terminal, NDJSON in a pipe (as every other command).
+    output: flags.output ?? (flags.state === false && !flags.notify ? resolveOutput(undefined, stdout) : undefined),
     dryRun: Boolean(flags.dryRun),
     noState: flags.state === false,
+    notify: Boolean(flags.notify),
     failOnMatch: Boolean(flags.failOnMatch),
     lockTimeoutMs,
   };
@@ -86,7 +90,7 @@ export function checkRequest(flags: CheckOptions, now: Date): CheckRequest {
  * most), save the state, and exit 143 / 130: a stopped run re-sends at most what was in flight.
  */
 export async function runCheckCommand(ctx: CommandContext, flags: CheckOptions): Promise<number> {
-  const req = checkRequest(flags, ctx.io.now());
+  const req = checkRequest(flags, ctx.io.now(), ctx.io.stdout);
   const loaded = await ctx.config();
   const { runCheck } = await import('../../pipeline.js');
   const { io } = ctx;
