@@ -8,6 +8,9 @@ export function isDigest(alert: Alert): boolean {
   return alert.rule.id === DIGEST_RULE_ID;
 }
 
+/** How many covered alerts a digest shows by their own summary, most severe first. */
+export const DIGEST_TOP = 5;
+
 /** Rule id → how many of the covered alerts it raised, most frequent first. */
 export function countByRule(alerts: Alert[]): [string, number][] {
   const counts = new Map<string, number>();
@@ -21,8 +24,12 @@ export function countByRule(alerts: Alert[]): [string, number][] {
  * formatters recognise it by its rule id. Severity and event are those of the most severe
  * covered alert.
  */
-export function makeDigest(covered: Alert[]): Alert {
-  if (covered.length === 0) throw new Error('makeDigest: nothing to cover');
+export function makeDigest(unordered: Alert[]): Alert {
+  if (unordered.length === 0) throw new Error('makeDigest: nothing to cover');
+  const covered = unordered
+    .map((a, i) => [a, i] as const)
+    .sort((x, y) => severityRank(y[0].rule.severity) - severityRank(x[0].rule.severity) || x[1] - y[1])
+    .map(([a]) => a);
   const worst = covered.reduce((a, b) => (severityRank(b.rule.severity) > severityRank(a.rule.severity) ? b : a));
   const byRule = countByRule(covered);
   const summary = `and ${covered.length} more: ${byRule.map(([rule, n]) => `${n} ${rule}`).join(', ')}`;
@@ -35,7 +42,9 @@ export function makeDigest(covered: Alert[]): Alert {
     summary,
     event: worst.event,
     count: covered.length,
-    group: { byRule: Object.fromEntries(byRule) },
+    // The most severe ones by their own one-line summary (who, what, on which resource): a
+    // digest must not reduce a HIGH deletion to a count.
+    group: { byRule: Object.fromEntries(byRule), top: covered.slice(0, DIGEST_TOP).map((a) => [a.rule.severity, a.summary]) },
     window: { start: times[0], end: times[times.length - 1] },
   };
 }

@@ -37,6 +37,8 @@ export function execEnv(base: NodeJS.ProcessEnv, alert: Alert): NodeJS.ProcessEn
 export const execNotifier = defineNotifier({
   type: 'exec',
   options: execOptions,
+  // An SMS per alert: a burst of 17 texts helps nobody; past 5 the rest go into one digest.
+  defaultMaxPerRun: () => 5,
   create(name, options, ctx) {
     const log = ctx.logger.child({ notifier: name, program: options.command[0] });
     // Closing kills whatever a program left running in its group, and any program still running.

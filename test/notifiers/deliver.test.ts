@@ -84,6 +84,8 @@ describe('deliver', () => {
     expect(rx.requests[0].body.markdown.text).toContain('root-login');
     const digest = rx.requests[9].body.markdown.text as string;
     expect(digest).toContain('and 181 more: 142 resource-deletion, 39 failure-spike');
+    // The most severe of those are there by their own summaries, not just counted.
+    expect(digest).toMatch(/HIGH.*ops-bot deleted bucket logs-1250000000/);
     expect([...report.values()].every((m) => m.get('ding')!.ok)).toBe(true);
     expect([...report.values()].filter((m) => m.get('ding')!.viaDigest)).toHaveLength(181);
     expect(report.get('root')!.get('ding')!.viaDigest).toBeUndefined();

@@ -33,9 +33,11 @@ export function alertView(alert: Alert): AlertView {
   const title = `[${severity}] ${alert.rule.title}`;
   if (isDigest(alert)) {
     const byRule = Object.entries((alert.group?.byRule ?? {}) as Record<string, number>);
+    const top = ((alert.group?.top ?? []) as [string, string][]).map(([sev, summary]): [string, string] => [sev.toUpperCase(), summary]);
     const fields: [string, string][] = [
       ['Alerts', String(alert.count)],
       ['Window', alert.window ? `${alert.window.start} .. ${alert.window.end}` : ''],
+      ...top,
     ];
     return { title, ruleTitle: alert.rule.title, severity, summary: alert.summary, fields: fields.filter(([, v]) => v), byRule };
   }
