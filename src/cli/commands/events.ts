@@ -1,17 +1,28 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { AuditError } from '../../errors.js';
 import type { AuditEvent } from '../../events/index.js';
 import type { CommandContext } from '../context.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
-import { outputOption, parseRange, resolveOutput } from '../options.js';
+import { parseRange, resolveOutput } from '../options.js';
 import { lineWriter } from '../output.js';
 
 export interface EventsOptions {
   since?: string;
   until?: string;
   input?: string;
-  output?: 'text' | 'json';
+  output?: 'text' | 'json' | 'csv';
+  name?: string[];
+  user?: string;
+  accessKey?: string;
+  ip?: string;
+  errors?: boolean;
+  writes?: boolean;
+  region?: string[];
+  limit?: string;
 }
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** `audit events`: the normalized events of a range, from the API or a recorded file. */
 export function registerEventsCommand(program: Command, io: CliIO, setExit: SetExit): void {
@@ -22,12 +33,23 @@ export function registerEventsCommand(program: Command, io: CliIO, setExit: SetE
       .option('-s, --since <when>', 'start: a duration back from now (30s, 5m, 2h, 1d) or an ISO time (default: 1h; a recorded file is shown whole)')
       .option('-u, --until <when>', 'end: a duration back from now or an ISO time (default: now)')
       .option('-i, --input <file>', 'read recorded events (JSON, NDJSON, gzip; - for stdin) instead of calling the API')
-      .addOption(outputOption())
+      .option('--name <glob>', 'event name or glob (repeatable); exact names are filtered by the API', collect)
+      .option('--user <name>', 'the CAM user name (filtered by the API)')
+      .option('--access-key <id>', 'the access key (SecretId) used (filtered by the API)')
+      .option('--ip <cidr>', 'source address or CIDR')
+      .option('--errors', 'failed calls only')
+      .option('--writes', 'writes only (filtered by the API)')
+      .option('--region <region>', 'region to list instead of the config\'s (repeatable)', collect)
+      .option('--limit <n>', 'stop after this many events (and stop fetching)')
+      .addOption(new Option('-o, --output <format>', 'text, json (NDJSON) or csv; default: text in a terminal, json in a pipe').choices(['text', 'json', 'csv']))
       .addHelpText(
         'after',
         `
 Examples:
   $ audit events --since 2h
+  $ audit events --since 1d --name 'Delete*' --errors
+  $ audit events --since 1d --user alice --writes --output csv > alice.csv
+  $ audit events --since 7d --access-key AKIDEXAMPLE --limit 20
   $ audit events --since 2026-11-20T00:00:00Z --until 2026-11-21T00:00:00Z --output json > day.ndjson
   $ audit events --input examples/events.ndjson --output json | jq -r .name
   $ zcat trail.json.gz | audit events --input - --output json`,
@@ -44,11 +66,16 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
   const now = io.now();
   // A recorded file is shown whole unless the user asks for a range; the API defaults to the last hour.
   const range = parseRange(opts.since ?? (opts.input ? undefined : '1h'), opts.until, now);
-  const output = resolveOutput(opts.output, io.stdout);
+  const output = opts.output ?? resolveOutput(undefined, io.stdout);
+  const limit = opts.limit === undefined ? Infinity : Number(opts.limit);
+  if (!(Number.isInteger(limit) && limit > 0) && limit !== Infinity) throw new AuditError('E_USAGE', `--limit: expected a whole number above 0, got "${opts.limit}"`);
+  const query = { names: opts.name, user: opts.user, accessKey: opts.accessKey, ip: opts.ip, errors: opts.errors, writes: opts.writes };
+  const { queryFilter, pushDown, csvLine, CSV_HEADER } = await import('../../events/query.js');
+  const keep = await queryFilter(query);
   const out = lineWriter(io.stdout);
   const started = Date.now();
   const { createSource, eventStream } = await import('../../pipeline.js');
-  const source = await openSource(ctx, opts.input, createSource);
+  const source = await openSource(ctx, opts.input, createSource, { ...pushDown(query), ...(opts.region?.length ? { regions: opts.region } : {}) });
   const progress = !opts.input && io.stderr.isTTY ? ttyProgress(io.stderr) : undefined;
   const { clean } = await import('../../rules/alert.js');
   const batches = eventStream(source, { start: range.start, end: range.end ?? (opts.input ? undefined : now) }, {
@@ -57,27 +84,18 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
     onQuarantine: (event, reason) => logger.warn({ event: clean(event.id, 100), reason }, 'event left out: not a sane audit event'),
   });
 
+  // Printed as pages arrive (oldest first within each), so `| head` or --limit stop the fetch.
+  const { formatEventHeader, formatEventLine } = await import('../../events/format.js');
+  const format = output === 'json' ? (e: AuditEvent) => JSON.stringify(e) : output === 'csv' ? csvLine : (e: AuditEvent) => formatEventLine(e);
+  if (output === 'text') await out.line(formatEventHeader());
+  if (output === 'csv') await out.line(CSV_HEADER.join(','));
   let count = 0;
-  if (output === 'json') {
-    outer: for await (const batch of batches) {
-      for (const event of batch) {
-        await out.line(JSON.stringify(event));
-        count++;
-        if (out.closed) break outer;
-      }
+  outer: for await (const batch of batches) {
+    const shown = (keep ? batch.filter(keep) : batch).sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+    for (const event of shown) {
+      await out.line(format(event));
+      if (++count >= limit || out.closed) break outer;
     }
-  } else {
-    // Text is for people: buffer and sort oldest first, the order a person reads a log in.
-    const { formatEventHeader, formatEventLine } = await import('../../events/format.js');
-    const all: AuditEvent[] = [];
-    for await (const batch of batches) for (const event of batch) all.push(event);
-    all.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
-    await out.line(formatEventHeader());
-    for (const event of all) {
-      await out.line(formatEventLine(event));
-      if (out.closed) break;
-    }
-    count = all.length;
   }
   await out.flush();
   progress?.clear();
@@ -87,7 +105,12 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
 }
 
 /** A recorded file needs no config or credentials; the API source needs the whole config valid first. */
-async function openSource(ctx: CommandContext, input: string | undefined, createSource: typeof import('../../pipeline.js').createSource) {
+async function openSource(
+  ctx: CommandContext,
+  input: string | undefined,
+  createSource: typeof import('../../pipeline.js').createSource,
+  narrow: Record<string, unknown>,
+) {
   const deps = { logger: ctx.logger, env: ctx.io.env, now: ctx.io.now, stdin: ctx.io.stdin };
   if (input) return createSource({ provider: 'file', path: input, lateness: 0 }, deps);
   const loaded = await ctx.config();
@@ -95,7 +118,9 @@ async function openSource(ctx: CommandContext, input: string | undefined, create
   // way, before the first API call.
   const { validateEverything } = await import('../../config/validate.js');
   await validateEverything(loaded);
-  return createSource(loaded.config.source, deps);
+  const source = loaded.config.source;
+  // Filters and regions narrow the Tencent listing itself; other sources are filtered here only.
+  return createSource(source.provider === 'tencentcloud' ? { ...source, ...narrow, eventNames: (narrow.eventNames as string[]) ?? source.eventNames } : source, deps);
 }
 
 /** One self-overwriting status line on stderr while pages arrive; only in a terminal. */

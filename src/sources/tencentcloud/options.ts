@@ -33,6 +33,10 @@ export const tencentcloudOptions = z
     endpoint: endpointSchema.optional(),
     credentials: credentialsSchema.default('auto'),
     eventNames: z.array(z.string().min(1)).optional(),
+    /** Further push-down filters (LookUpEvents only; all must hold): what `audit events --user/--access-key/--writes` send. */
+    lookup: z
+      .strictObject({ username: z.string().min(1).optional(), accessKeyId: z.string().min(1).optional(), readOnly: z.boolean().optional() })
+      .optional(),
     /** Across all regions together; the API itself allows 20. */
     maxRequestsPerSecond: z.number().positive().max(20).default(10),
     /** Attempts per API call, retries included. */

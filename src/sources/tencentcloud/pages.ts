@@ -12,6 +12,8 @@ export interface Query {
   api: CloudAuditApi;
   slice: Slice;
   eventNames?: string[];
+  /** Other LookupAttributes, all of which must hold (LookUpEvents). */
+  attributes?: { AttributeKey: string; AttributeValue: string }[];
 }
 
 /**
@@ -25,9 +27,8 @@ export async function listQuery(
   opts: { logger: Logger; signal?: AbortSignal; onPage(records: unknown[]): void },
 ): Promise<void> {
   const base: Record<string, unknown> = { StartTime: q.slice.start, EndTime: q.slice.end, MaxResults: PAGE_SIZE };
-  if (q.eventNames?.length) {
-    base.LookupAttributes = q.eventNames.map((name) => ({ AttributeKey: 'EventName', AttributeValue: name }));
-  }
+  const attributes = [...(q.eventNames ?? []).map((name) => ({ AttributeKey: 'EventName', AttributeValue: name })), ...(q.attributes ?? [])];
+  if (attributes.length) base.LookupAttributes = attributes;
   const tokens = new Set<string>();
   let token: unknown;
   for (let page = 1; ; page++) {

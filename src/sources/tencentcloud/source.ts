@@ -76,6 +76,16 @@ export async function createTencentSource(opts: TencentcloudOptions, ctx: Tencen
   // LookUpEvents documents no OR between conditions, so each name is its own listing;
   // DescribeEvents documents that several EventName values are OR-ed, so one listing takes all.
   const names = opts.eventNames;
+  // LookUpEvents ANDs its attributes; DescribeEvents names these differently, so there they are not pushed down.
+  const lookup = opts.lookup;
+  const attributes =
+    opts.api === 'LookUpEvents' && lookup
+      ? [
+          ...(lookup.username ? [{ AttributeKey: 'Username', AttributeValue: lookup.username }] : []),
+          ...(lookup.accessKeyId ? [{ AttributeKey: 'AccessKeyId', AttributeValue: lookup.accessKeyId }] : []),
+          ...(lookup.readOnly !== undefined ? [{ AttributeKey: 'ReadOnly', AttributeValue: String(lookup.readOnly) }] : []),
+        ]
+      : [];
   const queriesPerSlice: (string[] | undefined)[] = !names?.length ? [undefined] : opts.api === 'DescribeEvents' ? [names] : names.map((n) => [n]);
 
   async function* fetch(partition: string, range: TimeRange, options: FetchOptions = {}): AsyncGenerator<AuditEvent[]> {
@@ -98,7 +108,7 @@ export async function createTencentSource(opts: TencentcloudOptions, ctx: Tencen
       const job = Promise.all(
         queriesPerSlice.map((eventNames) =>
           limit(() =>
-            listQuery(caller.call, { partition, region, api: opts.api, slice, eventNames }, {
+            listQuery(caller.call, { partition, region, api: opts.api, slice, eventNames, attributes }, {
               logger: ctx.logger,
               signal,
               onPage: (page) => {
