@@ -9,10 +9,23 @@ export const stdoutOptions = z.strictObject({
   format: z.enum(['text', 'json']).default('text'),
 });
 
-/** `2026-11-20T03:04:05Z  CRITICAL  root-login  Root account signed in from 203.0.113.9` */
-export function formatAlertLine(alert: Alert): string {
-  return [alert.time, alert.rule.severity.toUpperCase().padEnd(8), alert.rule.id, oneLine(alert.summary)].join('  ');
+/** Severity colours for a terminal (ANSI); none in a pipe or with NO_COLOR. */
+const COLOURS: Record<string, string> = { critical: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
+const RULE_WIDTH = 22;
+
+/** One time format everywhere: whole seconds, UTC (`2026-11-20T03:04:05Z`); a time that does not parse is shown as given. */
+function shortTime(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
+
+/** `2026-11-20T03:04:05Z  CRITICAL  root-login              Root account signed in from 203.0.113.9` */
+export function formatAlertLine(alert: Alert, colour = false): string {
+  const sev = alert.rule.severity.toUpperCase().padEnd(8);
+  return [shortTime(alert.time), colour ? `${COLOURS[alert.rule.severity] ?? ''}${sev}\x1b[0m` : sev, alert.rule.id.padEnd(RULE_WIDTH), oneLine(alert.summary)].join('  ');
+}
+
+export const ALERT_HEADER = ['TIME'.padEnd(20), 'SEVERITY', 'RULE'.padEnd(RULE_WIDTH), 'SUMMARY'].join('  ');
 
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -24,13 +37,21 @@ export const stdoutNotifier = defineNotifier({
   type: 'stdout',
   options: stdoutOptions,
   create(name, options, ctx) {
+    const tty = (ctx.stdout as { isTTY?: boolean }).isTTY === true;
+    // Colour and a header are for a person at a terminal; a pipe gets plain lines.
+    const colour = tty && !ctx.env.NO_COLOR;
+    let headed = !tty;
     return {
       name,
       type: 'stdout',
       async send(alerts) {
         // One write per batch: a replay can print hundreds of thousands of alerts.
         let text = '';
-        for (const alert of alerts) text += `${options.format === 'json' ? JSON.stringify(alert) : formatAlertLine(alert)}\n`;
+        if (options.format === 'text' && !headed && alerts.length > 0) {
+          text = `${ALERT_HEADER}\n`;
+          headed = true;
+        }
+        for (const alert of alerts) text += `${options.format === 'json' ? JSON.stringify(alert) : formatAlertLine(alert, colour)}\n`;
         let error: string | undefined;
         try {
           if (text) await write(ctx.stdout, text);

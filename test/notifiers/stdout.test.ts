@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeAlert } from './alerts.js';
+import { capture, makeAlert } from './alerts.js';
 import { build } from './setup.js';
 
 describe('stdout notifier', () => {
@@ -14,9 +14,27 @@ describe('stdout notifier', () => {
       { alertId: 'a2', ok: true },
     ]);
     expect(stdout.text()).toBe(
-      '2026-11-20T03:04:05Z  HIGH      resource-deletion  ops-bot deleted bucket logs-1250000000 from 203.0.113.9\n' +
-        '2026-11-20T03:04:05Z  CRITICAL  root-login  root signed in from 198.51.100.7\n',
+      '2026-11-20T03:04:05Z  HIGH      resource-deletion       ops-bot deleted bucket logs-1250000000 from 203.0.113.9\n' +
+        '2026-11-20T03:04:05Z  CRITICAL  root-login              root signed in from 198.51.100.7\n',
     );
+  });
+
+  it('text in a terminal: a header once, severity in colour; NO_COLOR turns colour off', async () => {
+    const terminal = () => Object.assign(capture(), { isTTY: true });
+    const out = terminal();
+    const { notifier } = build({ type: 'stdout' }, { stdout: out });
+    await notifier.send([makeAlert({ id: 'a1', severity: 'critical' })]);
+    await notifier.send([makeAlert({ id: 'a2', time: '2026-11-20T03:04:05.000Z' })]);
+    const lines = out.text().trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^TIME\s+SEVERITY\s+RULE\s+SUMMARY$/);
+    expect(lines[1]).toContain('\x1b[1;31mCRITICAL\x1b[0m');
+    expect(lines[2].startsWith('2026-11-20T03:04:05Z  ')).toBe(true);
+    expect(lines).toHaveLength(3);
+
+    const plain = terminal();
+    const { notifier: quiet } = build({ type: 'stdout' }, { stdout: plain, env: { NO_COLOR: '1' } });
+    await quiet.send([makeAlert({ id: 'a3', severity: 'critical' })]);
+    expect(plain.text()).not.toContain('\x1b[');
   });
 
   it('json: the alert object as is, one per line', async () => {
