@@ -19,7 +19,7 @@ function resolve(widths?: Partial<EventLineWidths>): EventLineWidths {
 }
 
 /** Seconds are enough for reading; a time that does not parse is shown as given. */
-function shortTime(iso: string): string {
+export function shortTime(iso: string): string {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso : new Date(t).toISOString().slice(0, 19) + 'Z';
 }

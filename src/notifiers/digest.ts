@@ -8,6 +8,14 @@ export function isDigest(alert: Alert): boolean {
   return alert.rule.id === DIGEST_RULE_ID;
 }
 
+/** Most severe first; alerts of one severity keep their order. */
+function mostSevereFirst(alerts: Alert[]): Alert[] {
+  return alerts
+    .map((a, i) => [a, i] as const)
+    .sort((x, y) => severityRank(y[0].rule.severity) - severityRank(x[0].rule.severity) || x[1] - y[1])
+    .map(([a]) => a);
+}
+
 /** How many covered alerts a digest shows by their own summary, most severe first. */
 export const DIGEST_TOP = 5;
 
@@ -26,10 +34,7 @@ export function countByRule(alerts: Alert[]): [string, number][] {
  */
 export function makeDigest(unordered: Alert[]): Alert {
   if (unordered.length === 0) throw new Error('makeDigest: nothing to cover');
-  const covered = unordered
-    .map((a, i) => [a, i] as const)
-    .sort((x, y) => severityRank(y[0].rule.severity) - severityRank(x[0].rule.severity) || x[1] - y[1])
-    .map(([a]) => a);
+  const covered = mostSevereFirst(unordered);
   const worst = covered.reduce((a, b) => (severityRank(b.rule.severity) > severityRank(a.rule.severity) ? b : a));
   const byRule = countByRule(covered);
   const summary = `and ${covered.length} more: ${byRule.map(([rule, n]) => `${n} ${rule}`).join(', ')}`;
@@ -55,10 +60,7 @@ export function makeDigest(unordered: Alert[]): Alert {
  */
 export function planMessages(alerts: Alert[], maxPerRun: number | undefined): { single: Alert[]; covered: Alert[] } {
   if (maxPerRun === undefined || alerts.length <= maxPerRun) return { single: alerts, covered: [] };
-  const ordered = alerts
-    .map((a, i) => [a, i] as const)
-    .sort((x, y) => severityRank(y[0].rule.severity) - severityRank(x[0].rule.severity) || x[1] - y[1])
-    .map(([a]) => a);
+  const ordered = mostSevereFirst(alerts);
   const keep = Math.max(0, maxPerRun - 1);
   return { single: ordered.slice(0, keep), covered: ordered.slice(keep) };
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { defineNotifier, type DeliveryResult } from './types.js';
 import type { Alert } from '../rules/model.js';
+import { shortTime } from '../events/format.js';
 import { oneLine } from './format/text.js';
 import { redact } from '../util/secrets.js';
 
@@ -12,12 +13,6 @@ export const stdoutOptions = z.strictObject({
 /** Severity colours for a terminal (ANSI); none in a pipe or with NO_COLOR. */
 const COLOURS: Record<string, string> = { critical: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
 const RULE_WIDTH = 22;
-
-/** One time format everywhere: whole seconds, UTC (`2026-11-20T03:04:05Z`); a time that does not parse is shown as given. */
-function shortTime(iso: string): string {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : `${new Date(ms).toISOString().slice(0, 19)}Z`;
-}
 
 /** `2026-11-20T03:04:05Z  CRITICAL  root-login              Root account signed in from 203.0.113.9` */
 export function formatAlertLine(alert: Alert, colour = false): string {
