@@ -5,6 +5,7 @@ import { fileOptions } from '../sources/file/source.js';
 import { tencentcloudOptions } from '../sources/tencentcloud/options.js';
 import { rulesConfigSchema } from '../rules/config.js';
 import { notifiersConfigSchema } from '../notifiers/config.js';
+import { localeSchema, timeZoneSchema } from '../util/locale.js';
 
 /** A union on `provider`; an object without `provider` means Tencent Cloud, as it always did. */
 const sourceSchema = z.preprocess(
@@ -31,6 +32,8 @@ export const configSchema = z.strictObject({
   notifiers: notifiersConfigSchema,
   state: stateSchema.prefault({}),
   delivery: deliverySchema.prefault({}),
+  locale: localeSchema.optional(),
+  timezone: timeZoneSchema.optional(),
 });
 
 export type Config = z.output<typeof configSchema>;

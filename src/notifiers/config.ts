@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { SEVERITIES } from '../rules/model.js';
 import { notifierPlugins } from './registry.js';
+import { localeSchema, timeZoneSchema } from '../util/locale.js';
 
 /** Keys every notifier has, whatever its type. */
 const common = {
@@ -9,6 +10,9 @@ const common = {
   minSeverity: z.enum(SEVERITIES).optional(),
   /** At most this many messages per run; the rest go into one digest message (chat robots: 10). */
   maxPerRun: z.number().int().min(1).optional(),
+  /** This notifier's language and zone, when they differ from the config's top level. */
+  locale: localeSchema.optional(),
+  timezone: timeZoneSchema.optional(),
 };
 
 const types = Object.keys(notifierPlugins).join(', ');

@@ -1,0 +1,50 @@
+import * as z from 'zod';
+
+/**
+ * The languages messages are written in. Chinese teams read their robots' messages in Chinese;
+ * everything a program reads (JSON, alert ids, rule ids) stays the same in both.
+ */
+export const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** `zh_CN.UTF-8`, `zh_TW`, `zh` → zh-CN (the one Chinese catalogue); anything else → en. */
+export function localeFromEnv(env: NodeJS.ProcessEnv): Locale {
+  // POSIX order: LC_ALL overrides LC_MESSAGES, which overrides LANG.
+  const tag = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^zh([_.@-]|$)/i.test(tag) ? 'zh-CN' : 'en';
+}
+
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `TZ` when it names a zone, else the system's (what Intl resolves), else UTC. */
+export function timeZoneFromEnv(env: NodeJS.ProcessEnv): string {
+  const tz = env.TZ?.replace(/^:/, '');
+  if (tz && isTimeZone(tz)) return tz;
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+export const localeSchema = z
+  .enum(LOCALES)
+  .describe('Language of alert titles, summaries and message labels: zh-CN or en. Default: from LC_ALL / LC_MESSAGES / LANG (zh_* is zh-CN).');
+
+export const timeZoneSchema = z
+  .string()
+  .refine(isTimeZone, { message: 'unknown time zone (use an IANA name such as Asia/Shanghai or UTC)' })
+  .describe('IANA time zone for times in messages and text output, e.g. Asia/Shanghai. Default: TZ, else the system zone. JSON stays UTC.');
+
+/** What a message is written for: its language and the zone its times are shown in. */
+export interface Presentation {
+  locale: Locale;
+  timeZone: string;
+}
+
+export function presentationFrom(env: NodeJS.ProcessEnv, config?: { locale?: Locale; timezone?: string }): Presentation {
+  return { locale: config?.locale ?? localeFromEnv(env), timeZone: config?.timezone ?? timeZoneFromEnv(env) };
+}
