@@ -10,6 +10,7 @@ import { acquireLock, ephemeralState, openState, resolveStateDir, type StateLock
 import { appendQuarantine, quarantineEntry, unreadableEntry, type QuarantineEntry } from './state/quarantine.js';
 import { fileStamp, pruneAfterRun } from './state/retention.js';
 import type { Logger } from './util/logger.js';
+import { presentationFrom } from './util/locale.js';
 
 /**
  * `audit check`, and each tick of `audit watch`: lock → evaluate (pipeline.ts: source → dedupe →
@@ -64,12 +65,15 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
   const notify = new Map(prepared.enabled.map((r) => [r.id, r.notify]));
   const routes = (alert: Alert) => notify.get(alert.rule.id);
   const held: { store?: StateStore; stamp?: string } = {};
+  const shown = presentationFrom(deps.env, loaded.config);
+  // Alerts are described in the run's language and in each other one a notifier reads.
+  const locales = [...new Set([shown.locale, ...loaded.config.notifiers.map((n) => n.locale ?? shown.locale)])];
 
   return {
     async run(req, stop) {
       const started = Date.now();
       const signal = afterGrace(stop, STOP_GRACE_MS);
-      const ctx = { logger, env: deps.env, now: deps.now, stdout: deps.stdout };
+      const ctx = { logger, env: deps.env, now: deps.now, stdout: deps.stdout, shown };
       // An ad-hoc run (--no-state) pages nobody unless asked: it prints, like a dry run.
       const adHoc = req.noState && !req.notify;
       const printer = req.output ?? (req.dryRun || adHoc ? 'text' : undefined);
@@ -113,6 +117,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           since: req.since,
           until: req.until,
           latenessMs,
+          locales,
           signal: stop,
           onQuarantine: (event, reason) => void quarantined.push(quarantineEntry(event, reason, deps.now())),
           onAlerts: streamed ? async (batch) => void (await stdoutPrinter.send(batch)) : undefined,

@@ -1,4 +1,5 @@
 import type { SourceConfig } from './config/schema.js';
+import type { Locale } from './util/locale.js';
 import { advanceCheckpoint } from './state/checkpoint.js';
 import { insanity, type AuditEvent } from './events/index.js';
 import { clean } from './rules/alert.js';
@@ -72,6 +73,8 @@ export interface EvaluateInput {
   since?: Date;
   until?: Date;
   latenessMs: number;
+  /** Languages to describe alerts in, the run's first (default English). */
+  locales?: readonly Locale[];
   signal?: AbortSignal;
   /** Each new alert as soon as it is raised (then `alerts` stays empty): a replay of millions holds none. */
   onAlerts?: (alerts: Alert[]) => Promise<void> | void;
@@ -117,7 +120,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   const checkpoints = new Map(partitions.map((p) => [p, state.checkpoint(p)]));
   const restored = replay ? new Map<string, unknown>() : usableStates(ruleSet, state.ruleStates(), (m) => logger.warn(m));
   const windowed = ruleSet.rules.filter((r) => r.type.windowed);
-  const engine = createEngine(ruleSet, { now: deps.now, suppression: state.suppression, latenessMs: input.latenessMs, restored, onMatch: input.onMatch });
+  const engine = createEngine(ruleSet, { now: deps.now, suppression: state.suppression, latenessMs: input.latenessMs, restored, onMatch: input.onMatch, locales: input.locales });
   const { ranges, start } = planRanges({
     partitions: checkpoints,
     replay,

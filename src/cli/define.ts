@@ -17,9 +17,12 @@ export function defineAction<O>(cmd: Command, io: CliIO, setExit: SetExit, actio
   return cmd
     .option('-c, --config <file>', 'config file (default: $AUDIT_CONFIG, ./audit.yaml, ~/.config/audit/config.yaml)')
     .addOption(new Option('--log-level <level>', 'trace|debug|info|warn|error|silent (default: $LOG_LEVEL or info)'))
+    .option('--no-color', 'no colour, even in a terminal (as NO_COLOR=1)')
     .action(async (...params: any[]) => {
       const command: Command = params[params.length - 1];
-      const opts = command.opts() as O & { logLevel?: string; config?: string };
+      const opts = command.opts() as O & { logLevel?: string; config?: string; color?: boolean };
+      // One switch for everything that colours (alert lines, pretty logs): the NO_COLOR convention.
+      if (opts.color === false) io = { ...io, env: { ...io.env, NO_COLOR: '1' } };
       const args = params.slice(0, -2).filter((p) => typeof p === 'string' || Array.isArray(p)).flat();
       try {
         // Loaded here, not at the top: --help and usage errors never pay for zod, yaml and pino.

@@ -14,24 +14,34 @@ const sourceSchema = z.preprocess(
 );
 
 const stateSchema = z.strictObject({
-  /** Default $XDG_STATE_HOME/audit-watch; either way one subdirectory per config file is used below it. */
-  dir: z.string().min(1).optional(),
+  dir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Directory for checkpoints, raised alerts, window history and the outbox (state.json); one subdirectory per config file is used below it. Default: $XDG_STATE_HOME/audit-watch.',
+    ),
 });
 
+const budgetDuration = boundedDuration({ min: 1_000, max: MAX_TIMEOUT_MS });
+
 const deliverySchema = z.strictObject({
-  /** How long a run may spend delivering, so a cron run never overlaps the next; what is left waits in the outbox. */
-  budget: boundedDuration({ min: 1_000, max: MAX_TIMEOUT_MS }).default(30_000),
+  budget: budgetDuration
+    .default(30_000)
+    .describe(
+      `How long a run may spend delivering alerts, so a cron run never overlaps the next; what is left waits in the outbox for the next run. Default 30s. ${budgetDuration.description}`,
+    ),
 });
 
 /** The whole config file. The single source of truth: validation, types and `audit config schema`. */
 export const configSchema = z.strictObject({
-  source: sourceSchema.prefault({ provider: 'tencentcloud' }),
-  /** Absent: the recommended pack. An empty list is valid: nothing alerts. */
+  source: sourceSchema
+    .prefault({ provider: 'tencentcloud' })
+    .describe('Where events come from: Tencent CloudAudit (the default, provider may be omitted) or a recorded file (provider: file).'),
   rules: rulesConfigSchema,
-  /** Absent: one text stdout notifier named `console`. */
   notifiers: notifiersConfigSchema,
-  state: stateSchema.prefault({}),
-  delivery: deliverySchema.prefault({}),
+  state: stateSchema.prefault({}).describe('Where the state between runs is kept.'),
+  delivery: deliverySchema.prefault({}).describe('Limits on delivering alerts in one run.'),
   locale: localeSchema.optional(),
   timezone: timeZoneSchema.optional(),
 });

@@ -39,6 +39,8 @@ export const auditEventSchema = z.object({
   readOnly: z.boolean().nullable(),
   actor: actorSchema,
   sourceIp: z.string().nullable(),
+  /** Where the provider places the source address (CloudAudit's `Location`, e.g. 广东省深圳市), when it says. */
+  location: z.string().nullable().optional(),
   userAgent: z.string().nullable(),
   /** null when the call succeeded. */
   error: eventErrorSchema.nullable(),

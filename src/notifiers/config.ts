@@ -5,14 +5,24 @@ import { localeSchema, timeZoneSchema } from '../util/locale.js';
 
 /** Keys every notifier has, whatever its type. */
 const common = {
-  name: z.string().regex(/^[a-z0-9_-]+$/, 'invalid name: use lowercase letters, digits, _ and - only'),
-  /** Alerts below this severity are not sent to this notifier. */
-  minSeverity: z.enum(SEVERITIES).optional(),
-  /** At most this many messages per run; the rest go into one digest message (chat robots: 10). */
-  maxPerRun: z.number().int().min(1).optional(),
-  /** This notifier's language and zone, when they differ from the config's top level. */
-  locale: localeSchema.optional(),
-  timezone: timeZoneSchema.optional(),
+  name: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/, 'invalid name: use lowercase letters, digits, _ and - only')
+    .describe("Unique name, [a-z0-9_-]+; a rule's notify: list picks notifiers by it."),
+  minSeverity: z
+    .enum(SEVERITIES)
+    .optional()
+    .describe('Alerts below this severity (info < low < medium < high < critical) are not sent here. Default: all are sent.'),
+  maxPerRun: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      'At most this many messages per run; past it the most severe go alone and the rest in one digest message. Default: 10 for chat robots (dingtalk, wecom, feishu, slack), 5 for exec, else unlimited.',
+    ),
+  locale: localeSchema.optional().describe("This notifier's language, zh-CN or en, when it differs from the top-level locale."),
+  timezone: timeZoneSchema.optional().describe("This notifier's IANA time zone (e.g. Asia/Shanghai), when it differs from the top-level timezone."),
 };
 
 const types = Object.keys(notifierPlugins).join(', ');
@@ -21,9 +31,15 @@ const types = Object.keys(notifierPlugins).join(', ');
 export const notifierConfigSchema = z.discriminatedUnion(
   'type',
   [
-    notifierPlugins.stdout.options.safeExtend({ ...common, type: z.literal('stdout') }),
-    notifierPlugins.webhook.options.safeExtend({ ...common, type: z.literal('webhook') }),
-    notifierPlugins.exec.options.safeExtend({ ...common, type: z.literal('exec') }),
+    notifierPlugins.stdout.options
+      .safeExtend({ ...common, type: z.literal('stdout').describe('stdout: print alerts on standard output.') })
+      .describe('Prints alerts on standard output, as text lines or JSON.'),
+    notifierPlugins.webhook.options
+      .safeExtend({ ...common, type: z.literal('webhook').describe('webhook: POST alerts to a chat robot or an HTTP endpoint.') })
+      .describe('POSTs each alert to a DingTalk, WeCom, Feishu or Slack robot, or as JSON to any HTTP endpoint.'),
+    notifierPlugins.exec.options
+      .safeExtend({ ...common, type: z.literal('exec').describe('exec: run a program per alert (e.g. an SMS tool).') })
+      .describe('Runs a program per alert, without a shell (e.g. cagent_tools alarm for SMS); the alert JSON is on its stdin.'),
   ],
   {
     error: (issue) => {
@@ -38,7 +54,6 @@ export type NotifierConfig = z.output<typeof notifierConfigSchema>;
 
 export const DEFAULT_NOTIFIERS = [{ name: 'console', type: 'stdout', format: 'text' }] as const;
 
-/** The whole `notifiers:` list; absent means one text stdout notifier named `console`. */
 export const notifiersConfigSchema = z
   .array(notifierConfigSchema)
   .superRefine((list, ctx) => {
@@ -49,4 +64,5 @@ export const notifiersConfigSchema = z
       else ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate name "${entry.name}" (also notifiers[${first}])` });
     });
   })
-  .prefault([...DEFAULT_NOTIFIERS]);
+  .prefault([...DEFAULT_NOTIFIERS])
+  .describe('Where alerts are delivered: a list of notifiers, each with a unique name. Default: one text stdout notifier named console.');

@@ -1,7 +1,8 @@
 import type { Alert } from '../rules/model.js';
 import { routes, type Routes } from './route.js';
 import type { Logger } from '../util/logger.js';
-import { makeDigest, planMessages } from './digest.js';
+import { isDigest, planMessages } from './digest.js';
+import { bundleByEvent } from './bundle.js';
 import type { NotifierConfig } from './config.js';
 import { notifierPlugins } from './registry.js';
 import type { DeliveryResult, Notifier, NotifierContext, NotifierPlugin } from './types.js';
@@ -9,9 +10,10 @@ import type { DeliveryResult, Notifier, NotifierContext, NotifierPlugin } from '
 /** Builds the configured notifiers, with their minSeverity and maxPerRun (the type's default when unset). */
 export function createNotifiers(configs: readonly NotifierConfig[], ctx: NotifierContext): Notifier[] {
   return configs.map((config) => {
-    const { name, type, minSeverity, maxPerRun, ...options } = config;
+    const { name, type, minSeverity, maxPerRun, locale, timezone, ...options } = config;
     const plugin = notifierPlugins[type] as unknown as NotifierPlugin;
-    const made = plugin.create(name, options, ctx);
+    const shown = { locale: locale ?? ctx.shown.locale, timeZone: timezone ?? ctx.shown.timeZone };
+    const made = plugin.create(name, options, { ...ctx, shown });
     return {
       name: made.name,
       type: made.type,
@@ -19,6 +21,8 @@ export function createNotifiers(configs: readonly NotifierConfig[], ctx: Notifie
       close: made.close?.bind(made),
       minSeverity,
       maxPerRun: maxPerRun ?? plugin.defaultMaxPerRun?.(options),
+      bundles: plugin.bundles?.(options) ?? false,
+      shown,
     };
   });
 }
@@ -89,22 +93,22 @@ export async function deliver(alerts: readonly Alert[], notifiers: readonly Noti
     notifiers.map(async (notifier) => {
       const mine = alerts.filter((a) => routes(notifier, a, options.routes));
       if (mine.length === 0) return;
-      const { single, covered } = planMessages(mine, notifier.maxPerRun);
-      const digest = covered.length ? makeDigest(covered) : undefined;
-      const batch = digest ? [...single, digest] : single;
-      const onOk = options.onDelivered
-        ? (sent: Alert) => (sent === digest ? covered : [sent]).forEach((a) => options.onDelivered!(a.id, notifier.name))
-        : undefined;
-      const results = await sendInTurn(notifier, batch, signal, options.logger, onOk);
+      const locale = notifier.shown?.locale ?? 'en';
+      const messages = notifier.bundles ? bundleByEvent(mine, locale) : mine.map((a) => ({ message: a, covers: [a] }));
+      const plan = planMessages(messages, notifier.maxPerRun, locale);
+      const coversOf = new Map(plan.map((m) => [m.message, m.covers]));
+      const onOk = options.onDelivered ? (sent: Alert) => coversOf.get(sent)!.forEach((a) => options.onDelivered!(a.id, notifier.name)) : undefined;
+      const results = await sendInTurn(notifier, plan.map((m) => m.message), signal, options.logger, onOk);
       const byId = new Map(results.map((r) => [r.alertId, r]));
-      const missing = (id: string): DeliveryResult => ({ alertId: id, ok: false, error: 'no result from notifier' });
-      for (const a of single) report.get(a.id)!.set(notifier.name, byId.get(a.id) ?? missing(a.id));
-      if (digest) {
-        const d = byId.get(digest.id) ?? missing(digest.id);
-        for (const a of covered) report.get(a.id)!.set(notifier.name, { alertId: a.id, ok: d.ok, error: d.error, viaDigest: true });
+      for (const { message, covers } of plan) {
+        const r = byId.get(message.id) ?? { alertId: message.id, ok: false, error: 'no result from notifier' };
+        const viaDigest = isDigest(message) ? { viaDigest: true } : {};
+        for (const a of covers) report.get(a.id)!.set(notifier.name, { alertId: a.id, ok: r.ok, ...(r.error !== undefined ? { error: r.error } : {}), ...viaDigest });
       }
+      const single = plan.filter((m) => !isDigest(m.message)).flatMap((m) => m.covers);
+      const covered = plan.filter((m) => isDigest(m.message)).flatMap((m) => m.covers);
       const failed = [...single, ...covered].filter((a) => !report.get(a.id)!.get(notifier.name)!.ok);
-      const summary = { notifier: notifier.name, sent: single.length, digested: covered.length, failed: failed.length };
+      const summary = { notifier: notifier.name, messages: plan.length, alerts: single.length, digested: covered.length, failed: failed.length };
       if (failed.length) {
         const errors = [...new Set(failed.map((a) => report.get(a.id)!.get(notifier.name)!.error))].slice(0, 3);
         options.logger?.warn({ ...summary, errors }, 'some alerts were not delivered');

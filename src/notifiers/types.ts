@@ -3,6 +3,7 @@ import type { Alert, Severity } from '../rules/model.js';
 import type { RetryPolicy } from './retry.js';
 import type { Logger } from '../util/logger.js';
 import type { Clock } from '../util/clock.js';
+import type { Presentation } from '../util/locale.js';
 
 /** Per-alert outcome, so undelivered alerts can stay in the outbox for the next run. */
 export interface DeliveryResult {
@@ -28,6 +29,10 @@ export interface Notifier {
   readonly minSeverity?: Severity;
   /** Most messages one run sends here; past it the rest go into one digest. Undefined: unlimited. */
   readonly maxPerRun?: number;
+  /** Whether several per-event alerts of one event go out as one message (chat robots, SMS). */
+  readonly bundles?: boolean;
+  /** The reader's language: digests and bundles made for this notifier are written in it. */
+  readonly shown?: Presentation;
 }
 
 export interface NotifierContext {
@@ -38,6 +43,8 @@ export interface NotifierContext {
   stdout: NodeJS.WritableStream;
   /** Retry tuning; tests inject `sleep` so backoff and Retry-After are checked without waiting. */
   retry?: Partial<RetryPolicy>;
+  /** The language and time zone messages are written for (the notifier's own, else the config's). */
+  shown: Presentation;
 }
 
 export interface NotifierPlugin<O extends z.ZodTypeAny = z.ZodTypeAny> {
@@ -47,6 +54,8 @@ export interface NotifierPlugin<O extends z.ZodTypeAny = z.ZodTypeAny> {
   create(name: string, options: z.output<O>, ctx: NotifierContext): Notifier;
   /** The `maxPerRun` used when the config gives none (chat robots: 10); undefined means unlimited. */
   defaultMaxPerRun?(options: z.output<O>): number | undefined;
+  /** One message per event (several rules listed in it) rather than one per alert; default no. */
+  bundles?(options: z.output<O>): boolean;
 }
 
 export function defineNotifier<O extends z.ZodTypeAny>(plugin: NotifierPlugin<O>): NotifierPlugin<O> {

@@ -1,70 +1,69 @@
 import { createHash } from 'node:crypto';
-import type { AuditEvent } from '../events/index.js';
-import { formatDuration } from '../util/duration.js';
 import { renderTemplate } from '../util/template.js';
-import { safeLine } from '../events/text-width.js';
+import type { Locale } from '../util/locale.js';
 import type { Alert } from './model.js';
+import { clean, PHRASES } from './phrases.js';
+
+export { clean } from './phrases.js';
 
 /** Stable alert id: the same rule, group and event (or window) always hash the same. */
 export function fingerprint(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
-/** Event text is attacker-controlled: one line, unsafe characters escaped, bounded length. */
-export function clean(text: string, max = 120): string {
-  const flat = safeLine(text);
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/** `alice called DeleteBucket (cos, ap-guangzhou) on logs-bucket from 1.2.3.4, failed: AuthFailure` */
-export function describeEvent(e: AuditEvent): string {
-  const who = clean(e.actor.name ?? e.actor.id ?? e.actor.accessKeyId ?? 'someone', 60);
-  const where = [e.service, e.region].filter(Boolean).map((t) => clean(t!, 40)).join(', ');
-  const names = e.resources.map((r) => clean(r.name, 60)).filter(Boolean);
-  const on = names.length === 0 ? '' : ` on ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
-  const from = e.sourceIp ? ` from ${clean(e.sourceIp, 60)}` : '';
-  const failed = e.error ? `, failed: ${clean(e.error.code, 80)}` : '';
-  return `${who} called ${clean(e.name, 80)}${where ? ` (${where})` : ''}${on}${from}${failed}`;
-}
-
-function describeGroup(group: Record<string, unknown> | null): string {
-  if (!group) return '';
-  const parts = Object.entries(group).map(([k, v]) => `${k}=${v === null ? '-' : clean(String(v), 60)}`);
-  return ` for ${parts.join(', ')}`;
-}
-
 export interface SummaryRule {
   title: string;
+  /** Built-ins' titles in other languages; a title the user set has none, so theirs is used everywhere. */
+  titles?: Partial<Record<Locale, string>>;
   summary?: string;
-  summarize?: (alert: Alert) => string;
+  summarize?: (alert: Alert, locale: Locale) => string;
   window?: number;
   spike?: { increase?: number; decrease?: number };
   distinct?: { field: string };
+}
+
+export function titleIn(rule: SummaryRule, locale: Locale): string {
+  return rule.titles?.[locale] ?? rule.title;
 }
 
 /**
  * A template wins, then a built-in's code, then title plus a short description. Always one
  * line: rendered values come from the event and may carry newlines or control characters.
  */
-export function summarize(rule: SummaryRule, alert: Alert, previous?: number): string {
-  return clean(rawSummary(rule, alert, previous), 1000);
+export function summarize(rule: SummaryRule, alert: Alert, previous?: number, locale: Locale = 'en'): string {
+  return clean(rawSummary(rule, alert, previous, locale), 1000);
 }
 
-function rawSummary(rule: SummaryRule, alert: Alert, previous?: number): string {
+function rawSummary(rule: SummaryRule, alert: Alert, previous: number | undefined, locale: Locale): string {
   if (rule.summary) return renderTemplate(rule.summary, [alert, alert.event]);
-  if (rule.summarize) return rule.summarize(alert);
-  if (!alert.window) return `${rule.title}: ${describeEvent(alert.event)}`;
-  const span = formatDuration(rule.window ?? 0);
-  const group = describeGroup(alert.group);
+  if (rule.summarize) return rule.summarize(alert, locale);
+  const say = PHRASES[locale];
+  const title = titleIn(rule, locale);
+  if (!alert.window) return say.titled(title, say.event(alert.event));
+  const span = say.duration(rule.window ?? 0);
+  const group = alert.group ? say.group(Object.entries(alert.group).map(([k, v]) => `${k}=${v === null ? '-' : clean(String(v), 60)}`)) : '';
   let what: string;
   if (rule.spike && previous !== undefined) {
-    const dir = rule.spike.increase !== undefined ? 'rose' : 'fell';
-    const pct = previous > 0 ? ` ${Math.round((Math.abs(alert.count - previous) / previous) * 100)}%` : '';
-    what = `matching events ${dir}${pct} (${previous} → ${alert.count}) over ${span}`;
+    const pct = previous > 0 ? `${Math.round((Math.abs(alert.count - previous) / previous) * 100)}%` : '';
+    what = say.spike(rule.spike.increase !== undefined, pct, previous, alert.count, span);
   } else if (rule.distinct) {
-    what = `${alert.count} distinct ${rule.distinct.field} values in ${span}`;
+    what = say.distinct(alert.count, rule.distinct.field, span);
   } else {
-    what = `${alert.count} matching events in ${span}`;
+    what = say.count(alert.count, span);
   }
-  return `${rule.title}: ${what}${group}; last: ${describeEvent(alert.event)}`;
+  return say.titled(title, say.last(`${what}${group}`, say.event(alert.event)));
+}
+
+/**
+ * Fills the alert's title and summary in the run's language, and in each other language a
+ * notifier is configured for (`l10n`), so every message can be written in its reader's language
+ * even when it is delivered by a later run from the outbox.
+ */
+export function describeAlert(rule: SummaryRule, alert: Alert, locales: readonly Locale[], previous?: number): void {
+  const [primary, ...others] = locales.length ? locales : (['en'] as const);
+  alert.rule.title = titleIn(rule, primary);
+  alert.summary = summarize(rule, alert, previous, primary);
+  if (others.length === 0) return;
+  alert.l10n = {};
+  for (const locale of others) alert.l10n[locale] = { title: titleIn(rule, locale), summary: summarize(rule, alert, previous, locale) };
 }

@@ -3,6 +3,7 @@ import { AuditError } from '../errors.js';
 import type { AuditEvent } from '../events/index.js';
 import { fingerprint } from './alert.js';
 import type { Alert, Severity } from './model.js';
+import type { Locale } from '../util/locale.js';
 import { ruleTypeOf, type RuleTypeName, type ruleTypes } from './types/index.js';
 import type { RuleTypePlugin } from './types/define.js';
 import { candidateIndex } from './candidates.js';
@@ -35,7 +36,9 @@ export interface LoadedRule extends RuleTypeOptions {
   suppress?: number;
   /** 'builtin', 'inline', or the rule file's path. */
   origin: string;
-  summarize?: (alert: Alert) => string;
+  /** Built-ins' titles in other languages (dropped when an override sets the title). */
+  titles?: Partial<Record<Locale, string>>;
+  summarize?: (alert: Alert, locale: Locale) => string;
 }
 
 export interface CompiledRule {

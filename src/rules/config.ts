@@ -10,19 +10,28 @@ export type RulesConfigItem =
   | { kind: 'inline'; rule: RuleSpec }
   | { kind: 'override'; override: RuleOverride };
 
-const fileItem = z.strictObject({ file: z.string().min(1) });
+const fileItem = z
+  .strictObject({
+    file: z.string().min(1).describe("A glob of YAML rule files, relative to the config file's directory, e.g. ./rules/*.yaml; matching no file is an error."),
+  })
+  .describe('Rules from files: each file is a YAML list of rules.');
 const BUILTIN_NAMES = [...Object.keys(BUILTIN_PACKS), ...Object.keys(BUILTIN_RULES)];
 
-const builtinItem = z.strictObject({
-  builtin: z.string().refine((name) => name in BUILTIN_PACKS || name in BUILTIN_RULES, {
-    error: (issue) => {
-      const hint = didYouMean(String(issue.input), BUILTIN_NAMES);
-      return hint
-        ? `unknown built-in ${JSON.stringify(issue.input)} (did you mean "${hint}"?)`
-        : `unknown built-in ${JSON.stringify(issue.input)} (packs: ${Object.keys(BUILTIN_PACKS).join(', ')}; rules: ${Object.keys(BUILTIN_RULES).join(', ')})`;
-    },
-  }),
-});
+const builtinItem = z
+  .strictObject({
+    builtin: z
+      .string()
+      .refine((name) => name in BUILTIN_PACKS || name in BUILTIN_RULES, {
+        error: (issue) => {
+          const hint = didYouMean(String(issue.input), BUILTIN_NAMES);
+          return hint
+            ? `unknown built-in ${JSON.stringify(issue.input)} (did you mean "${hint}"?)`
+            : `unknown built-in ${JSON.stringify(issue.input)} (packs: ${Object.keys(BUILTIN_PACKS).join(', ')}; rules: ${Object.keys(BUILTIN_RULES).join(', ')})`;
+        },
+      })
+      .describe(`A built-in pack (${Object.keys(BUILTIN_PACKS).join(', ')}) or one built-in rule by id.`),
+  })
+  .describe('Built-in rules: the recommended pack, or one built-in rule.');
 
 function forward(result: z.ZodSafeParseResult<unknown>, ctx: z.RefinementCtx): void {
   if (result.success) return;
@@ -39,7 +48,7 @@ function forward(result: z.ZodSafeParseResult<unknown>, ctx: z.RefinementCtx): v
  * Told apart by their keys rather than a zod union, so an error names the real problem
  * (`when.sourceIp.cidr: invalid CIDR`) instead of "no union member matched".
  */
-const rulesConfigItemSchema = z.unknown().transform((item, ctx): RulesConfigItem => {
+export const rulesConfigItemSchema = z.unknown().transform((item, ctx): RulesConfigItem => {
   const obj = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : undefined;
   if (!obj) {
     ctx.addIssue({ code: 'custom', message: 'expected a rule, { file: <glob> } or { builtin: <name> }' });
@@ -63,10 +72,24 @@ const rulesConfigItemSchema = z.unknown().transform((item, ctx): RulesConfigItem
   return { kind: 'inline', rule: result.data as RuleSpec };
 });
 
+/**
+ * What `audit config schema` shows editors for one entry: the shapes the transform above tells
+ * apart, which JSON Schema cannot see through a transform. Never used to validate. Only a
+ * built-in's id makes an entry an override, so the override's id lists them (and, as extend
+ * drops a description, is described again).
+ */
+export const rulesConfigItemShapes = z.union([
+  fileItem,
+  builtinItem,
+  ruleOverrideSchema
+    .extend({ id: z.enum(Object.keys(BUILTIN_RULES) as [string, ...string[]]).describe('The id of the built-in rule to tune.') })
+    .describe(ruleOverrideSchema.description!),
+  ruleSchema,
+]).describe("One entry: { builtin: <pack or rule> }, { file: <glob> }, a built-in's id with the fields to change, or a rule of your own.");
+
 export const DEFAULT_RULES_CONFIG = [{ builtin: 'recommended' }];
 
 /**
- * The config's `rules:` key. Absent means the recommended pack; an empty list means no rules.
  * Ids repeated within the list are errors here; ids repeated across rule files are caught
  * by loadRules, which reads them.
  */
@@ -82,6 +105,9 @@ export const rulesConfigSchema = z
       else seen.set(id, i);
     });
   })
-  .prefault(DEFAULT_RULES_CONFIG);
+  .prefault(DEFAULT_RULES_CONFIG)
+  .describe(
+    'Which rules run: built-in packs or rules, rule files, inline rules, and built-ins tuned by repeating their id. Default: the recommended pack; an empty list means nothing alerts.',
+  );
 
 export type RulesConfig = z.output<typeof rulesConfigSchema>;

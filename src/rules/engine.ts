@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../events/index.js';
 import type { Clock } from '../util/clock.js';
+import type { Locale } from '../util/locale.js';
 import type { CompiledRule, RuleSet } from './compile.js';
 import { memorySuppression, type Alert, type SuppressionStore } from './model.js';
 import type { RuleRuntime, RuleStart, RuleState } from './types/define.js';
@@ -23,6 +24,8 @@ export interface EngineOptions {
   backfill?: RuleStart;
   /** Called for every event a rule's condition matched (before windows and suppression). */
   onMatch?: (rule: CompiledRule, event: AuditEvent) => void;
+  /** Languages to describe alerts in, the run's first (default English only). */
+  locales?: readonly Locale[];
 }
 
 export interface Engine {
@@ -96,6 +99,7 @@ export function createEngine(ruleSet: RuleSet, options: EngineOptions): Engine {
   const runtime: RuleRuntime = {
     now: options.now,
     latenessMs: options.latenessMs ?? DEFAULT_LATENESS_MS,
+    locales: options.locales?.length ? options.locales : ['en'],
     allowed(rule, groupKey, atMs) {
       if (rule.suppressMs <= 0) return true;
       const key = `${rule.rule.id}\u0000${groupKey}`;

@@ -17,12 +17,14 @@ function withDefaults(rule: RuleSpec, origin: string): LoadedRule {
 
 function builtinRule(id: string): LoadedRule {
   const b = BUILTIN_RULES[id];
-  return { ...withDefaults(b.spec, 'builtin'), summarize: b.summarize };
+  return { ...withDefaults(b.spec, 'builtin'), titles: b.titles, summarize: b.summarize };
 }
 
 function applyOverride(base: LoadedRule, override: RuleOverride, at: string, issues: string[]): LoadedRule {
   const patch = Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined));
   const merged: LoadedRule = { ...base, ...patch };
+  // The user's own title is the title in every language.
+  if ('title' in patch) delete merged.titles;
   // A new aggregation replaces the built-in's, rather than clashing with it.
   const keys = keyedRuleTypes.map((t) => t.key as keyof LoadedRule);
   for (const key of keys) {

@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../events/index.js';
+import type { Locale } from '../util/locale.js';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -20,6 +21,25 @@ export interface Alert {
   count: number;
   group: Record<string, unknown> | null;
   window: { start: string; end: string } | null;
+  /**
+   * Title and summary in the languages of notifiers whose locale differs from the run's.
+   * Internal: the outbox keeps it; JSON output and the json webhook leave it out.
+   */
+  l10n?: Partial<Record<Locale, { title: string; summary: string }>>;
+  /** The other per-event rules this message stands for (set on one-message-per-event bundles). */
+  bundle?: { id: string; rule: { id: string; title: string; severity: Severity }; summary: string }[];
+}
+
+/** The alert as programs read it (`--output json`, the json webhook, exec's stdin): without l10n. */
+export function publicAlert(alert: Alert): Omit<Alert, 'l10n'> {
+  if (!alert.l10n) return alert;
+  const { l10n: _, ...rest } = alert;
+  return rest;
+}
+
+/** Title and summary in a reader's language, falling back to the run's. */
+export function alertText(alert: Alert, locale: Locale): { title: string; summary: string } {
+  return alert.l10n?.[locale] ?? { title: alert.rule.title, summary: alert.summary };
 }
 
 /**

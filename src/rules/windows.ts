@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../events/index.js';
-import { fingerprint, summarize } from './alert.js';
+import { describeAlert, fingerprint } from './alert.js';
 import type { CompiledRule } from './compile.js';
 import type { Group } from './group.js';
 import type { Alert } from './model.js';
@@ -104,7 +104,7 @@ export function createWindowRule(rule: CompiledRule, runtime: RuleRuntime, init:
       group: gs.group,
       window: { start: isoTime(T - w), end },
     };
-    alert.summary = summarize(rule.rule, alert, twoWindows ? previous : undefined);
+    describeAlert(rule.rule, alert, runtime.locales, twoWindows ? previous : undefined);
     return alert;
   }
 

@@ -48,3 +48,6 @@ export interface Presentation {
 export function presentationFrom(env: NodeJS.ProcessEnv, config?: { locale?: Locale; timezone?: string }): Presentation {
   return { locale: config?.locale ?? localeFromEnv(env), timeZone: config?.timezone ?? timeZoneFromEnv(env) };
 }
+
+/** For callers that were given no presentation (library use, tests): English, UTC. */
+export const DEFAULT_SHOWN: Presentation = { locale: 'en', timeZone: 'UTC' };

@@ -20,6 +20,7 @@ function setup(entries: unknown[], ctx: Partial<NotifierContext> = {}) {
     now: () => NOW,
     stdout,
     retry: { sleep: recordingSleep().sleep, retries: 0 },
+    shown: { locale: 'en', timeZone: 'UTC' },
     ...ctx,
   });
   return { notifiers, stdout };

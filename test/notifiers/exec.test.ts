@@ -62,6 +62,9 @@ describe('exec notifier', () => {
       AUDIT_SEVERITY: 'critical',
       AUDIT_SUMMARY: 'root login from 198.51.100.7',
       AUDIT_EVENT_ID: 'ev-a1',
+      AUDIT_ACCOUNT: '100000000001',
+      AUDIT_TIME: '2026-11-20 03:04:05 UTC',
+      AUDIT_TEXT: '[CRITICAL] Resource deleted: root login from 198.51.100.7 (2026-11-20 03:04:05 UTC, account 100000000001)',
     });
   });
 

@@ -29,7 +29,8 @@ describe('notifyTest', () => {
     expect(rx.requests).toHaveLength(1);
     expect(rx.requests[0].problems).toEqual([]);
     expect(rx.requests[0].body.markdown.title).toContain(TEST_TITLE);
-    expect(rx.requests[0].body.markdown.text).toContain('[TEST] cloudaudit-watch test alert: notifier "ops" works');
+    expect(rx.requests[0].body.markdown.text).toContain('[INFO] [TEST] cloudaudit-watch test alert');
+    expect(rx.requests[0].body.markdown.text).toContain('Test message: notifier "ops" works');
   });
 
   it('prints the failure and returns 1', async () => {
@@ -44,7 +45,7 @@ describe('notifyTest', () => {
   it('writes the sample to stdout for a stdout notifier', async () => {
     const out = io();
     expect(await notifyTest(notifiersConfigSchema.parse(undefined), 'console', out, silentLogger())).toBe(0);
-    expect(out.stdout.text()).toMatch(/^2026-11-20T03:05:00Z {2}INFO {6}cloudaudit-watch\.test {3,}\[TEST\] cloudaudit-watch test alert.*\ndelivered\n$/);
+    expect(out.stdout.text()).toMatch(/^2026-11-20 03:05:00 UTC {3}INFO {6}cloudaudit-watch\.test {3,}\[TEST\] cloudaudit-watch test alert.*\ndelivered\n$/);
   });
 
   it('an unknown name is a usage error listing the configured names', async () => {

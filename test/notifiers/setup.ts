@@ -13,6 +13,7 @@ export function build(entry: Record<string, unknown>, ctx: Partial<NotifierConte
     env: {},
     now: () => NOW,
     stdout,
+    shown: { locale: 'en', timeZone: 'UTC' },
     ...ctx,
     retry: { sleep: rec.sleep, ...ctx.retry },
   };

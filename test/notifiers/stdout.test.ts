@@ -14,8 +14,8 @@ describe('stdout notifier', () => {
       { alertId: 'a2', ok: true },
     ]);
     expect(stdout.text()).toBe(
-      '2026-11-20T03:04:05Z  HIGH      resource-deletion       ops-bot deleted bucket logs-1250000000 from 203.0.113.9\n' +
-        '2026-11-20T03:04:05Z  CRITICAL  root-login              root signed in from 198.51.100.7\n',
+      '2026-11-20 03:04:05 UTC   HIGH      resource-deletion       ops-bot deleted bucket logs-1250000000 from 203.0.113.9\n' +
+        '2026-11-20 03:04:05 UTC   CRITICAL  root-login              root signed in from 198.51.100.7\n',
     );
   });
 
@@ -28,7 +28,7 @@ describe('stdout notifier', () => {
     const lines = out.text().trimEnd().split('\n');
     expect(lines[0]).toMatch(/^TIME\s+SEVERITY\s+RULE\s+SUMMARY$/);
     expect(lines[1]).toContain('\x1b[1;31mCRITICAL\x1b[0m');
-    expect(lines[2].startsWith('2026-11-20T03:04:05Z  ')).toBe(true);
+    expect(lines[2].startsWith('2026-11-20 03:04:05 UTC   ')).toBe(true);
     expect(lines).toHaveLength(3);
 
     const plain = terminal();

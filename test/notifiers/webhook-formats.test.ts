@@ -22,7 +22,7 @@ describe('dingtalk', () => {
     expect(req.problems).toEqual([]);
     expect(req.query.timestamp).toBe(String(NOW.getTime()));
     expect(req.body.markdown.title).toContain('[HIGH] Resource deleted');
-    for (const part of ['ops-bot deleted bucket', 'resource-deletion', 'ops-bot (CAMUser, 100000000002)', '203.0.113.9', '2026-11-20T03:04:05Z', 'ev-a1', 'DeleteBucket']) {
+    for (const part of ['ops-bot deleted bucket', 'resource-deletion', 'ops-bot (CAMUser, 100000000002, account 100000000001)', '203.0.113.9', '2026-11-20 03:04:05 UTC', 'ev-a1', 'DeleteBucket']) {
       expect(req.body.markdown.text).toContain(part);
     }
   });
@@ -42,7 +42,7 @@ describe('dingtalk', () => {
     const evil = makeAlert({ summary: 'deleted [click here](http://evil.example/x)\n# Pwned <font color=red>@all</font> | cell' });
     await notifier.send([evil]);
     const text: string = rx.requests[0].body.markdown.text;
-    expect(text).not.toContain('](http');
+    expect(text).not.toContain('](http://evil');
     expect(text).not.toMatch(/^# Pwned/m);
     expect(text).not.toContain('<font');
     expect(text).toContain('[click here］(http://evil.example/x) # Pwned ＜font color=red＞@all＜/font＞ ｜ cell');
@@ -72,7 +72,10 @@ describe('wecom', () => {
     await notifier.send([makeAlert()]);
     const content: string = rx.requests[0].body.markdown.content;
     expect(content).toContain('<font color="warning">[HIGH] Resource deleted</font>');
-    expect(content).toContain('cloudaudit-watch · a1');
+    expect(content).toContain('> Who: <font color="comment">ops-bot');
+    expect(content).toContain('[Open in the CloudAudit console](https://console.cloud.tencent.com/cloudaudit)');
+    // No raw fingerprints in what people read.
+    expect(content).not.toMatch(/[0-9a-f]{32}/);
   });
 
   it('treats HTTP 200 with errcode != 0 as a failure', async () => {
@@ -114,7 +117,7 @@ describe('slack', () => {
     const body = rx.requests[0].body;
     expect(body.text).toContain('deleted &lt;!channel&gt; &lt;https://evil.example|click&gt; &amp; more');
     expect(body.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '[HIGH] Resource deleted' } });
-    expect(body.blocks[2].fields.map((f: { text: string }) => f.text)).toContain('*Source IP*\n203.0.113.9');
+    expect(body.blocks[2].fields.map((f: { text: string }) => f.text)).toContain('*From*\n203.0.113.9');
   });
 
   it('reports Slack\'s 4xx error code without retrying', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULT_SHOWN, type Locale, type Presentation } from '../../util/locale.js';
 import { AuditError } from '../../errors.js';
 import type { NotifierConfig, RetryPolicy } from '../../notifiers/index.js';
 import type { Alert } from '../../rules/model.js';
@@ -23,22 +24,27 @@ export function registerNotifyCommands(program: Command, io: CliIO, setExit: Set
     setExit,
     async (ctx, _opts, [name]) => {
       const loaded = await ctx.config();
-      return notifyTest(loaded.config.notifiers, name, ctx.io, ctx.logger);
+      const { presentationFrom } = await import('../../util/locale.js');
+      return notifyTest(loaded.config.notifiers, name, ctx.io, ctx.logger, { shown: presentationFrom(ctx.io.env, loaded.config) });
     },
   );
 }
 
 export const TEST_TITLE = '[TEST] cloudaudit-watch test alert';
+const TEST_TEXT: Record<Locale, { title: string; summary: (name: string) => string }> = {
+  en: { title: TEST_TITLE, summary: (name) => `Test message: notifier "${name}" works, nothing happened in your account` },
+  'zh-CN': { title: '[测试] cloudaudit-watch 测试消息', summary: (name) => `通知渠道“${name}”配置成功。这是一条测试消息，账号内没有发生任何操作` },
+};
 
-/** A sample alert that cannot be mistaken for a real one: every visible field says TEST. */
-export function sampleAlert(now: Date, notifier: string): Alert {
+/** A sample alert that cannot be mistaken for a real one: every visible field says TEST, in the reader's language. */
+export function sampleAlert(now: Date, notifier: string, locale: Locale = 'en'): Alert {
   const time = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   const id = `test-${now.getTime().toString(36)}`;
   return {
     id,
     time,
-    rule: { id: 'cloudaudit-watch.test', title: TEST_TITLE, severity: 'info' },
-    summary: `${TEST_TITLE}: notifier "${notifier}" works, nothing happened in your account`,
+    rule: { id: 'cloudaudit-watch.test', title: TEST_TEXT[locale].title, severity: 'info' },
+    summary: TEST_TEXT[locale].summary(notifier),
     event: {
       id,
       time,
@@ -80,7 +86,7 @@ export async function notifyTest(
   name: string,
   io: NotifyTestIO,
   logger: Logger,
-  options: { retry?: Partial<RetryPolicy>; signal?: AbortSignal } = {},
+  options: { retry?: Partial<RetryPolicy>; signal?: AbortSignal; shown?: Presentation } = {},
 ): Promise<number> {
   const config = configs.find((c) => c.name === name);
   if (!config) {
@@ -88,9 +94,9 @@ export async function notifyTest(
     throw new AuditError('E_USAGE', `unknown notifier "${name}" (configured: ${names.length ? names.join(', ') : 'none'})`);
   }
   const { createNotifiers, closeNotifiers } = await import('../../notifiers/index.js');
-  const [notifier] = createNotifiers([config], { logger, env: io.env, now: io.now, stdout: io.stdout, retry: options.retry });
+  const [notifier] = createNotifiers([config], { logger, env: io.env, now: io.now, stdout: io.stdout, retry: options.retry, shown: options.shown ?? DEFAULT_SHOWN });
   try {
-    const alert = sampleAlert(io.now(), name);
+    const alert = sampleAlert(io.now(), name, notifier.shown?.locale);
     const [result] = await notifier.send([alert], options.signal);
     if (result?.ok) {
       io.stdout.write('delivered\n');

@@ -82,7 +82,7 @@ async function outboxRetry(store: StateStore, loaded: LoadedConfig, ctx: Command
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length) throw new AuditError('E_USAGE', `not in the outbox: ${unknown.join(', ')} (see audit outbox list)`);
   const { createNotifiers, closeNotifiers, deliverOutbox } = await import('../../notifiers/index.js');
-  const notifiers = createNotifiers(loaded.config.notifiers, { logger: ctx.logger, env: ctx.io.env, now: ctx.io.now, stdout: ctx.io.stdout });
+  const notifiers = createNotifiers(loaded.config.notifiers, { logger: ctx.logger, env: ctx.io.env, now: ctx.io.now, stdout: ctx.io.stdout, shown: (await import('../../util/locale.js')).presentationFrom(ctx.io.env, loaded.config) });
   try {
     const { delivered, pending } = await deliverOutbox(store.outbox, notifiers, ctx.logger, {
       budgetMs: loaded.config.delivery.budget,

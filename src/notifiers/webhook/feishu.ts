@@ -1,4 +1,5 @@
 import type { Alert } from '../../rules/model.js';
+import type { Presentation } from '../../util/locale.js';
 import { alertView } from '../format/fields.js';
 import { mdValue, oneLine, truncateChars } from '../format/text.js';
 import { excerpt, hmacBase64, jsonBody, type Verdict, type WebhookFormat } from './format.js';
@@ -12,19 +13,26 @@ import { excerpt, hmacBase64, jsonBody, type Verdict, type WebhookFormat } from 
 const TRANSIENT = new Set([11232]);
 const TEMPLATE: Record<string, string> = { CRITICAL: 'red', HIGH: 'orange', MEDIUM: 'yellow', LOW: 'blue', INFO: 'grey' };
 
-export function feishuCard(alert: Alert): Record<string, unknown> {
-  const view = alertView(alert);
+/** Feishu rejects a request body over 20 KB; cards are kept under it with room for the signature. */
+export const FEISHU_MAX_BYTES = 19_000;
+
+export function feishuCard(alert: Alert, shown: Presentation): Record<string, unknown> {
+  const view = alertView(alert, shown);
+  const { comma, alsoMatched } = view.labels;
   const md = (content: string) => ({ tag: 'lark_md', content });
   const elements: unknown[] = [{ tag: 'div', text: md(`**${mdValue(view.summary, 500)}**`) }];
   const fields = view.fields.map(([label, value]) => ({ is_short: true, text: md(`**${label}**\n${mdValue(value)}`) }));
-  for (const [rule, n] of view.byRule?.slice(0, 20) ?? []) fields.push({ is_short: true, text: md(`**${mdValue(rule, 80)}**\n${n}`) });
+  if (view.also.length) fields.push({ is_short: false, text: md(`**${alsoMatched}**\n${view.also.slice(0, 10).map((t) => mdValue(t, 80)).join(comma)}`) });
+  for (const [rule, n] of view.byRule.slice(0, 20)) fields.push({ is_short: true, text: md(`**${mdValue(rule, 80)}**\n${n}`) });
   if (fields.length) elements.push({ tag: 'div', fields });
-  elements.push({ tag: 'note', elements: [{ tag: 'plain_text', content: `cloudaudit-watch · ${alert.id}` }] });
-  return {
+  if (view.top.length) elements.push({ tag: 'div', text: md(view.top.map(([tag, text]) => `${tag}${mdValue(text, 300)}`).join('\n')) });
+  if (view.link) elements.push({ tag: 'div', text: md(`[${view.link.label}](${view.link.url})`) });
+  const card = {
     config: { wide_screen_mode: true },
     header: { title: { tag: 'plain_text', content: truncateChars(oneLine(view.title), 120) }, template: TEMPLATE[view.severity] ?? 'blue' },
     elements,
   };
+  return card;
 }
 
 function verdict(status: number, body: string): Verdict {
@@ -42,7 +50,8 @@ function verdict(status: number, body: string): Verdict {
 export const feishuFormat: WebhookFormat = {
   signs: true,
   chat: true,
-  request(url, alert, { now, secret }) {
+  perMinute: 100,
+  request(url, alert, { now, secret, shown }) {
     const signed: Record<string, string> = {};
     if (secret) {
       const timestamp = String(Math.floor(now.getTime() / 1000));
@@ -52,7 +61,7 @@ export const feishuFormat: WebhookFormat = {
     return {
       url,
       headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ ...signed, msg_type: 'interactive', card: feishuCard(alert) }),
+      body: JSON.stringify({ ...signed, msg_type: 'interactive', card: feishuCard(alert, shown) }),
     };
   },
   verdict,

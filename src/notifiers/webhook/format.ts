@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Alert } from '../../rules/model.js';
+import type { Presentation } from '../../util/locale.js';
 
 export interface WebhookRequest {
   url: string;
@@ -9,6 +10,8 @@ export interface WebhookRequest {
 
 export interface FormatContext {
   now: Date;
+  /** The reader's language and time zone. */
+  shown: Presentation;
   secret?: string;
   headers?: Record<string, string>;
 }
@@ -28,6 +31,8 @@ export interface WebhookFormat {
   signs: boolean;
   /** A chat robot with a per-minute quota: maxPerRun defaults to 10. */
   chat: boolean;
+  /** Messages a robot accepts per minute (DingTalk and WeCom 20, Feishu 100): sends are paced to stay under it. */
+  perMinute?: number;
 }
 
 export function hmacBase64(key: string, message: string): string {

@@ -4,6 +4,7 @@ import { defineNotifier, type DeliveryResult, type Notifier } from '../types.js'
 import { retryPolicy, withRetry } from '../retry.js';
 import { safeUrl, scrubber } from '../redact.js';
 import { post, judge } from './http.js';
+import { pace } from './pace.js';
 import type { WebhookFormat } from './format.js';
 import { dingtalkFormat } from './dingtalk.js';
 import { wecomFormat } from './wecom.js';
@@ -30,17 +31,23 @@ const urlSchema = z.string().refine(
     }
   },
   { message: 'invalid URL' },
-);
+).describe("The robot's webhook address or endpoint, http(s)://...; put tokens in ${VAR} to keep them out of the file.");
 
 export const webhookOptions = z
   .strictObject({
-    format: z.enum(FORMAT_NAMES).default('json'),
+    format: z
+      .enum(FORMAT_NAMES)
+      .default('json')
+      .describe('Message body: json (the alert object, for any endpoint), or a chat robot: dingtalk, wecom, feishu, slack. Default json.'),
     url: urlSchema,
-    /** Signing secret (DingTalk "加签", Feishu "签名校验"). */
-    secret: z.string().min(1).optional(),
-    timeout: timeoutDuration.default(10_000),
-    /** Extra request headers, json format only (chat robots need none). */
-    headers: z.record(z.string(), z.string()).optional(),
+    secret: z.string().min(1).optional().describe('Signing secret, dingtalk (加签, the SEC... string) and feishu (签名校验) only.'),
+    timeout: timeoutDuration
+      .default(10_000)
+      .describe(`How long one attempt may take; a stalled request is abandoned and retried. Default 10s. ${timeoutDuration.description}`),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Extra request headers, e.g. { Authorization: "Bearer ${TOKEN}" }; json format only (chat robots need none).'),
   })
   .superRefine((o, ctx) => {
     if (o.secret !== undefined && !webhookFormats[o.format].signs) {
@@ -57,6 +64,8 @@ export const webhookNotifier = defineNotifier({
   type: 'webhook',
   options: webhookOptions,
   defaultMaxPerRun: (o) => (webhookFormats[o.format].chat ? 10 : undefined),
+  // Chat robots get one message per event; the json format stays one POST per alert (its contract).
+  bundles: (o) => webhookFormats[o.format].chat,
   create(name, options, ctx): Notifier {
     const format = webhookFormats[options.format];
     const policy = retryPolicy(ctx.retry);
@@ -65,10 +74,11 @@ export const webhookNotifier = defineNotifier({
 
     async function sendOne(alert: Parameters<Notifier['send']>[0][number], signal?: AbortSignal): Promise<DeliveryResult> {
       try {
+        if (format.perMinute) await pace(options.url, format.perMinute, () => ctx.now().getTime(), policy.sleep, signal);
         await withRetry(
           async () => {
             const now = ctx.now();
-            const req = format.request(options.url, alert, { now, secret: options.secret, headers: options.headers });
+            const req = format.request(options.url, alert, { now, shown: ctx.shown, secret: options.secret, headers: options.headers });
             // The signed URL of this attempt (DingTalk's sign) is a secret of its own.
             const signed = req.url === options.url ? undefined : scrubber(req.url);
             const scrubAttempt = (text: string) => scrub(signed ? signed(text) : text);

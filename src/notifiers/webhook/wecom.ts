@@ -1,6 +1,8 @@
 import type { Alert } from '../../rules/model.js';
+import type { Presentation } from '../../util/locale.js';
 import { alertView } from '../format/fields.js';
-import { mdTitle, mdValue, truncateBytes } from '../format/text.js';
+import { mdValue, truncateBytes } from '../format/text.js';
+import { markdownLines } from './dingtalk.js';
 import { errcodeVerdict, type WebhookFormat } from './format.js';
 
 /** WeCom rejects markdown content over 4096 bytes of UTF-8. */
@@ -10,27 +12,28 @@ const TRANSIENT = new Set([-1, 45009]);
 
 const COLOR: Record<string, string> = { CRITICAL: 'warning', HIGH: 'warning', MEDIUM: 'info', LOW: 'comment', INFO: 'comment' };
 
-/** WeCom group robot markdown: headings, bold, quotes and `<font color>` (no lists or tables). */
-export function wecomMarkdown(alert: Alert): string {
-  const view = alertView(alert);
+/** WeCom group robot markdown: headings, bold, quotes, links and `<font color>` (no lists or tables). */
+export function wecomMarkdown(alert: Alert, shown: Presentation): string {
+  const view = alertView(alert, shown);
+  const { colon } = view.labels;
   const lines = [
-    `### <font color="${COLOR[view.severity] ?? 'comment'}">${mdTitle(view)}</font>`,
+    `### <font color="${COLOR[view.severity] ?? 'comment'}">${view.tag}${mdValue(view.ruleTitle, 120)}</font>`,
     `**${mdValue(view.summary, 500)}**`,
+    ...markdownLines(view, (label, value) => `> ${label}${colon}<font color="comment">${value}</font>`).map((l) => (l.startsWith('- ') ? `> ${l.slice(2)}` : l)),
   ];
-  for (const [label, value] of view.fields) lines.push(`> ${label}: <font color="comment">${mdValue(value)}</font>`);
-  for (const [rule, n] of view.byRule?.slice(0, 20) ?? []) lines.push(`> ${mdValue(rule, 80)}: ${n}`);
-  lines.push(`cloudaudit-watch · ${mdValue(alert.id, 80)}`);
+  if (view.link) lines.push(`[${view.link.label}](${view.link.url})`);
   return truncateBytes(lines.join('\n'), WECOM_MAX_BYTES);
 }
 
 export const wecomFormat: WebhookFormat = {
   signs: false,
   chat: true,
-  request(url, alert) {
+  perMinute: 20,
+  request(url, alert, { shown }) {
     return {
       url,
       headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ msgtype: 'markdown', markdown: { content: wecomMarkdown(alert) } }),
+      body: JSON.stringify({ msgtype: 'markdown', markdown: { content: wecomMarkdown(alert, shown) } }),
     };
   },
   verdict: (status, body) => errcodeVerdict('WeCom', status, body, TRANSIENT),

@@ -3,6 +3,7 @@ import { defineBuiltinRule } from './define.js';
 export default defineBuiltinRule({
   id: 'access-denied-burst',
   title: 'Burst of permission failures from one access key',
+  zh: '同一访问密钥集中出现权限错误',
   description: 'One access key got at least 20 authentication or permission failures within 5 minutes.',
   severity: 'high',
   when: {

@@ -3,6 +3,7 @@ import { defineBuiltinRule } from './define.js';
 export default defineBuiltinRule({
   id: 'audit-tampering',
   title: 'CloudAudit tracking stopped, deleted or changed',
+  zh: '云审计跟踪集被停止、删除或修改',
   description: 'A CloudAudit tracking set was stopped, deleted or modified.',
   severity: 'critical',
   when: {

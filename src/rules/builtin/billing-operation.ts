@@ -18,6 +18,7 @@ export const BILLING_ACTIONS = [
 export default defineBuiltinRule({
   id: 'billing-operation',
   title: 'Purchase, renewal or order',
+  zh: '购买、续费或下单',
   description: 'A call that buys, renews, changes the billing of, pays for or refunds a resource.',
   severity: 'medium',
   when: { name: BILLING_ACTIONS, error: null },

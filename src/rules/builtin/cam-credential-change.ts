@@ -13,6 +13,7 @@ export const CAM_MFA_ACTIONS = ['UnbindStoken', 'UnbindSubAccount', 'SetSafeAuth
 export default defineBuiltinRule({
   id: 'cam-credential-change',
   title: 'CAM credentials or permissions changed',
+  zh: 'CAM 凭证或权限变更',
   description: 'An access key was created or enabled, a policy attached to a user or group, a user created, or MFA unbound or loosened.',
   severity: 'high',
   when: {

@@ -3,6 +3,7 @@ import { defineBuiltinRule } from './define.js';
 export default defineBuiltinRule({
   id: 'root-api-usage',
   title: 'Root credentials used for a write call',
+  zh: '根账号凭证执行了写操作',
   description: 'A write (non read-only) API or console call was made with root account credentials.',
   severity: 'high',
   when: { 'actor.type': { eq: 'Root', ignoreCase: true }, readOnly: false, name: { ne: 'ConsoleLogin' } },

@@ -1,6 +1,7 @@
 import { getPath } from '../../util/template.js';
 import type { Alert } from '../model.js';
 import { defineBuiltinRule } from './define.js';
+import { clean } from '../phrases.js';
 
 /** Places a record may say whether MFA was used; CloudAudit is not consistent about it. */
 const MFA_PATHS = [
@@ -28,15 +29,22 @@ export function mfaUsed(alert: Alert): boolean | undefined {
 export default defineBuiltinRule({
   id: 'root-console-login',
   title: 'Root account signed in to the console',
+  zh: '根账号登录控制台',
   description: 'The root (main) account signed in to the Tencent Cloud console. Day-to-day work should use CAM sub-users.',
   severity: 'critical',
   when: { name: 'ConsoleLogin', 'actor.type': { eq: 'Root', ignoreCase: true } },
   why: 'Teams work through sub-users; a root sign-in is rare and may mean a leaked password.',
-  summarize: (alert) => {
+  summarize: (alert, locale) => {
     const e = alert.event;
     const mfa = mfaUsed(alert);
+    const who = clean(e.actor.name ?? e.actor.id ?? '', 60);
+    const ip = e.sourceIp ? clean(e.sourceIp, 60) : null;
+    const code = e.error ? clean(e.error.code, 80) : null;
+    if (locale === 'zh-CN') {
+      const how = mfa === true ? '已使用 MFA' : mfa === false ? '未使用 MFA' : '未记录是否使用 MFA';
+      return `根账号 ${who} 从 ${ip ?? '未知地址'} 登录控制台，${how}${code ? `（失败：${code}）` : ''}`.replace(/\s+/g, ' ');
+    }
     const how = mfa === true ? 'with MFA' : mfa === false ? 'WITHOUT MFA' : 'MFA use not recorded';
-    const outcome = e.error ? ` (failed: ${e.error.code})` : '';
-    return `Root account ${e.actor.name ?? e.actor.id ?? ''} signed in to the console from ${e.sourceIp ?? 'an unknown address'}, ${how}${outcome}`.replace(/\s+/g, ' ');
+    return `Root account ${who} signed in to the console from ${ip ?? 'an unknown address'}, ${how}${code ? ` (failed: ${code})` : ''}`.replace(/\s+/g, ' ');
   },
 });

@@ -3,6 +3,7 @@ import type { AuditEvent } from '../../events/index.js';
 import type { Clock } from '../../util/clock.js';
 import type { CompiledRule } from '../compile.js';
 import type { Alert } from '../model.js';
+import type { Locale } from '../../util/locale.js';
 
 /** What every rule's state gets from the engine. */
 export interface RuleRuntime {
@@ -11,6 +12,8 @@ export interface RuleRuntime {
   latenessMs: number;
   /** Same rule and group at most once per suppress period, judged on alert (event) times; records the alert. */
   allowed(rule: CompiledRule, groupKey: string, atMs: number): boolean;
+  /** Languages alerts are described in: the run's first, then those only some notifiers use. */
+  locales: readonly Locale[];
 }
 
 /**

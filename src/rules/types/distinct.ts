@@ -11,7 +11,12 @@ export const distinctRule = defineRuleType({
   key: 'distinct',
   windowed: true,
   snapshot: windowSnapshotSchema,
-  options: z.strictObject({ field: fieldPathSchema, gte: z.number().int().min(1) }),
+  options: z
+    .strictObject({
+      field: fieldPathSchema.describe('The field whose different values are counted, e.g. sourceIp.'),
+      gte: z.number().int().min(1).describe('Fires when the window holds at least this many different values (per group).'),
+    })
+    .describe('Distinct rule: alerts on many different values of a field in the window, e.g. { field: sourceIp, gte: 5 }. Needs window.'),
   create(rule, runtime, init, { field, gte }): RuleState {
     return createWindowRule(rule, runtime, init, { distinctOf: distinctKey(field), fires: (n) => n >= gte });
   },

@@ -1,4 +1,4 @@
-import { fingerprint, summarize } from '../alert.js';
+import { describeAlert, fingerprint } from '../alert.js';
 import type { Alert } from '../model.js';
 import { defineRuleType, type RuleState } from './define.js';
 
@@ -23,7 +23,7 @@ export const eventRule = defineRuleType({
           group: rule.groupObject(event),
           window: null,
         };
-        alert.summary = summarize(rule.rule, alert);
+        describeAlert(rule.rule, alert, runtime.locales);
         return alert;
       },
       advance: () => [],

@@ -15,8 +15,22 @@ export const spikeRule = defineRuleType({
   snapshot: windowSnapshotSchema,
   lookbackWindows: 2,
   options: z
-    .strictObject({ increase: percentSchema.optional(), decrease: percentSchema.optional(), minCount: z.number().int().min(1).default(1) })
-    .refine((s) => (s.increase === undefined) !== (s.decrease === undefined), { message: 'give exactly one of increase or decrease' }),
+    .strictObject({
+      increase: percentSchema
+        .optional()
+        .describe('Fires when the window has more events than the one before by more than this, e.g. "30%" (strictly). Give increase or decrease.'),
+      decrease: percentSchema
+        .optional()
+        .describe('Fires when the window has fewer events than the one before by more than this, e.g. "50%" (strictly). Give increase or decrease.'),
+      minCount: z
+        .number()
+        .int()
+        .min(1)
+        .default(1)
+        .describe('Fewest events to judge: the current window for increase (an empty window before counts as zero), the one before for decrease. Default 1.'),
+    })
+    .refine((s) => (s.increase === undefined) !== (s.decrease === undefined), { message: 'give exactly one of increase or decrease' })
+    .describe("Spike rule: compares the window's count with the window just before it, e.g. { increase: 30%, minCount: 5 }. Needs window."),
   create(rule, runtime, init, { increase, decrease, minCount }): RuleState {
     const fires =
       increase !== undefined

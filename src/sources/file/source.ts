@@ -3,12 +3,13 @@ import type { AuditEvent } from '../../events/index.js';
 import { sourceCommonFields } from '../common.js';
 import { defineSource, type Source } from '../types.js';
 
-export const fileOptions = z.strictObject({
-  provider: z.literal('file'),
-  /** A recorded file (JSON, NDJSON, gzip, any record shape `--input` reads); `-` for stdin. */
-  path: z.string().min(1),
-  ...sourceCommonFields,
-});
+export const fileOptions = z
+  .strictObject({
+    provider: z.literal('file').describe('file: read events from a recorded file instead of a cloud API.'),
+    path: z.string().min(1).describe('The recorded file (JSON, NDJSON or gzip, any record shape --input reads); - for stdin.'),
+    ...sourceCommonFields,
+  })
+  .describe('Events from a recorded file, as `--input` reads them: replays past events through the rules.');
 
 /**
  * A recorded file as a one-partition source (`--input`, or `provider: file`). Its events are

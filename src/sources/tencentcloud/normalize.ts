@@ -83,6 +83,7 @@ export function normalizeTencentRecord(record: unknown, ctx: NormalizeContext = 
       accessKeyId: text(who.secretId) ?? text(outer.SecretId),
     },
     sourceIp: text(inner.sourceIPAddress) ?? text(outer.SourceIPAddress),
+    location: text(outer.Location),
     userAgent: text(inner.userAgent),
     error: errorOf(inner, outer),
     sensitive: flag(inner.sensitiveAction),

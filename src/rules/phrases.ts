@@ -1,0 +1,74 @@
+import type { AuditEvent } from '../events/index.js';
+import { safeLine } from '../events/text-width.js';
+import { formatDuration } from '../util/duration.js';
+import type { Locale } from '../util/locale.js';
+
+/** Event text is attacker-controlled: one line, unsafe characters escaped, bounded length. */
+export function clean(text: string, max = 120): string {
+  const flat = safeLine(text);
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** The sentences a summary is made of, one set per language. */
+export interface Phrases {
+  /** `alice called DeleteBucket (cos, ap-guangzhou) on logs-bucket from 1.2.3.4, failed: AuthFailure` */
+  event(e: AuditEvent): string;
+  duration(ms: number): string;
+  count(n: number, span: string): string;
+  spike(rose: boolean, pct: string, previous: number, n: number, span: string): string;
+  distinct(n: number, field: string, span: string): string;
+  group(parts: string[]): string;
+  /** `title: what` */
+  titled(title: string, what: string): string;
+  last(what: string, event: string): string;
+}
+
+function facts(e: AuditEvent) {
+  const names = e.resources.map((r) => clean(r.name, 60)).filter(Boolean);
+  return {
+    who: clean(e.actor.name ?? e.actor.id ?? e.actor.accessKeyId ?? '', 60),
+    where: [e.service, e.region].filter(Boolean).map((t) => clean(t!, 40)),
+    names: names.slice(0, 3),
+    more: Math.max(0, names.length - 3),
+    ip: e.sourceIp ? clean(e.sourceIp, 60) : '',
+    error: e.error ? clean(e.error.code, 80) : '',
+    name: clean(e.name, 80),
+  };
+}
+
+const en: Phrases = {
+  event(e) {
+    const f = facts(e);
+    const on = f.names.length ? ` on ${f.names.join(', ')}${f.more ? ` and ${f.more} more` : ''}` : '';
+    return `${f.who || 'someone'} called ${f.name}${f.where.length ? ` (${f.where.join(', ')})` : ''}${on}${f.ip ? ` from ${f.ip}` : ''}${f.error ? `, failed: ${f.error}` : ''}`;
+  },
+  duration: formatDuration,
+  count: (n, span) => `${n} matching events in ${span}`,
+  spike: (rose, pct, previous, n, span) => `matching events ${rose ? 'rose' : 'fell'}${pct ? ` ${pct}` : ''} (${previous} → ${n}) over ${span}`,
+  distinct: (n, field, span) => `${n} distinct ${field} values in ${span}`,
+  group: (parts) => ` for ${parts.join(', ')}`,
+  titled: (title, what) => `${title}: ${what}`,
+  last: (what, event) => `${what}; last: ${event}`,
+};
+
+const ZH_UNITS: Record<string, string> = { d: '天', h: '小时', m: '分钟', s: '秒', ms: '毫秒' };
+
+const zh: Phrases = {
+  event(e) {
+    const f = facts(e);
+    const parts = [`${f.who || '未知身份'} 调用 ${f.name}${f.where.length ? `（${f.where.join('，')}）` : ''}`];
+    if (f.names.length) parts.push(`资源 ${f.names.join('、')}${f.more ? ` 等 ${f.names.length + f.more} 个` : ''}`);
+    if (f.ip) parts.push(`来源 ${f.ip}`);
+    if (f.error) parts.push(`失败：${f.error}`);
+    return parts.join('，');
+  },
+  duration: (ms) => formatDuration(ms).replace(/^(\d+)(ms|d|h|m|s)$/, (_, n: string, u: string) => `${n} ${ZH_UNITS[u]}`),
+  count: (n, span) => `${span}内 ${n} 个匹配事件`,
+  spike: (rose, pct, previous, n, span) => `${span}内匹配事件${rose ? '上升' : '下降'}${pct ? ` ${pct}` : ''}（${previous} → ${n}）`,
+  distinct: (n, field, span) => `${span}内出现 ${n} 个不同的 ${field}`,
+  group: (parts) => `（${parts.join('，')}）`,
+  titled: (title, what) => `${title}：${what}`,
+  last: (what, event) => `${what}；最近一次：${event}`,
+};
+
+export const PHRASES: Record<Locale, Phrases> = { en, 'zh-CN': zh };
