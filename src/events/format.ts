@@ -1,8 +1,11 @@
 import type { AuditEvent } from './schema.js';
 import { padEnd, sanitize, truncate } from './text-width.js';
+import { localTime } from '../util/local-time.js';
 
 /** Column widths in terminal cells; the error column is last and unpadded. */
 export interface EventLineWidths {
+  /** The zone times are shown in (`2026-11-22 18:00:40 CST`); the time column fits it. */
+  timeZone: string;
   time: number;
   name: number;
   actor: number;
@@ -10,18 +13,16 @@ export interface EventLineWidths {
   error: number;
 }
 
-export const DEFAULT_WIDTHS: EventLineWidths = { time: 20, name: 28, actor: 32, sourceIp: 15, error: 48 };
+export const DEFAULT_WIDTHS: EventLineWidths = { timeZone: 'UTC', time: 23, name: 28, actor: 32, sourceIp: 15, error: 48 };
 
 const GAP = '  ';
 
 function resolve(widths?: Partial<EventLineWidths>): EventLineWidths {
-  return widths ? { ...DEFAULT_WIDTHS, ...widths } : DEFAULT_WIDTHS;
-}
-
-/** Seconds are enough for reading; a time that does not parse is shown as given. */
-export function shortTime(iso: string): string {
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : new Date(t).toISOString().slice(0, 19) + 'Z';
+  if (!widths) return DEFAULT_WIDTHS;
+  const w = { ...DEFAULT_WIDTHS, ...widths };
+  // Zone names differ in length (UTC, CST, GMT+13): the column is as wide as this zone's times.
+  if (widths.time === undefined) w.time = localTime('2026-01-01T00:00:00.000Z', w.timeZone).length;
+  return w;
 }
 
 /** `Root:root`, `CAMUser:alice`; falls back to the principal id, then the access key. */
@@ -44,7 +45,7 @@ export function formatEventHeader(widths?: Partial<EventLineWidths>): string {
 export function formatEventLine(e: AuditEvent, widths?: Partial<EventLineWidths>): string {
   const w = resolve(widths);
   return [
-    cell(shortTime(e.time), w.time),
+    cell(localTime(e.time, w.timeZone), w.time),
     cell(e.name || '-', w.name),
     cell(actorLabel(e), w.actor),
     // An address is never cut: a truncated IP would name a different host.

@@ -21,7 +21,7 @@ const RULE_WIDTH = 22;
 const SEVERITY_WIDTH = 8;
 
 /** The time column is as wide as a time in this zone (`2026-11-22 18:00:40 CST`; some zones say GMT+13). */
-const timeWidth = (timeZone: string) => localTime('2026-01-01T00:00:00.000Z', timeZone).length + 1;
+const timeWidth = (timeZone: string) => localTime('2026-01-01T00:00:00.000Z', timeZone).length;
 
 /** `2026-11-20 11:04:05 CST  CRITICAL  root-console-login      Root account signed in from 203.0.113.9` */
 export function formatAlertLine(alert: Alert, colour = false, shown: Presentation = DEFAULT_SHOWN): string {

@@ -40,7 +40,7 @@ describe('formatEventLine', () => {
   it('prints time, name, actor, source IP and error in aligned columns', () => {
     const line = formatEventLine(event());
     expect(line).toBe(
-      '2026-11-22T10:00:40Z  DeleteBucket                  CAMUser:alice                     198.51.100.23    -',
+      '2026-11-22 10:00:40 UTC  DeleteBucket                  CAMUser:alice                     198.51.100.23    -',
     );
     expect(columnStarts(line)).toEqual(columnStarts(formatEventHeader().replace('SOURCE IP', 'SOURCE_IP')));
   });
@@ -71,7 +71,16 @@ describe('formatEventLine', () => {
 
   it('uses custom widths', () => {
     const line = formatEventLine(event(), { name: 6, actor: 8 });
-    expect(line).toBe('2026-11-22T10:00:40Z  Delet…  CAMUser…  198.51.100.23    -');
+    expect(line).toBe('2026-11-22 10:00:40 UTC  Delet…  CAMUser…  198.51.100.23    -');
+  });
+
+  it('shows local time with its zone, the date moving with it, and keeps columns aligned', () => {
+    const late = event({ time: '2026-11-22T20:00:40.000Z' });
+    expect(formatEventLine(late, { timeZone: 'Asia/Shanghai' }).startsWith('2026-11-23 04:00:40 CST  DeleteBucket')).toBe(true);
+    expect(formatEventLine(late, { timeZone: 'America/Los_Angeles' }).startsWith('2026-11-22 12:00:40 PST  ')).toBe(true);
+    const auckland = formatEventLine(late, { timeZone: 'Pacific/Auckland' });
+    expect(auckland.startsWith('2026-11-23 09:00:40 GMT+13  ')).toBe(true);
+    expect(columnStarts(auckland).slice(1)).toEqual(columnStarts(formatEventHeader({ timeZone: 'Pacific/Auckland' }).replace('SOURCE IP', 'SOURCE_IP')).slice(1));
   });
 
   it('shows dashes for what is unknown', () => {

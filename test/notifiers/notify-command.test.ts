@@ -45,7 +45,7 @@ describe('notifyTest', () => {
   it('writes the sample to stdout for a stdout notifier', async () => {
     const out = io();
     expect(await notifyTest(notifiersConfigSchema.parse(undefined), 'console', out, silentLogger())).toBe(0);
-    expect(out.stdout.text()).toMatch(/^2026-11-20 03:05:00 UTC {3}INFO {6}cloudaudit-watch\.test {3,}\[TEST\] cloudaudit-watch test alert.*\ndelivered\n$/);
+    expect(out.stdout.text()).toMatch(/^2026-11-20 03:05:00 UTC {2}INFO {6}cloudaudit-watch\.test {3,}Test message: notifier .* works.*\ndelivered\n$/);
   });
 
   it('an unknown name is a usage error listing the configured names', async () => {

@@ -287,3 +287,29 @@ describe('summaries', () => {
     expect(plain.summary).not.toMatch(/[\n\u0007]/);
   });
 });
+
+describe('alerts in the reader\'s language', () => {
+  it('describes per-event and window alerts in Chinese, and in English for notifiers that read it', async () => {
+    const { compileRules } = await import('../../src/rules/compile.js');
+    const { createEngine } = await import('../../src/rules/engine.js');
+    const { loadRules } = await import('../../src/rules/load.js');
+    const { ev, at } = await import('./helpers.js');
+    const ruleSet = compileRules(
+      await loadRules(
+        [{ builtin: 'resource-deletion' }, { id: 'many-deletes', title: '删除过多', when: { name: 'Delete*' }, window: '5m', count: { gte: 2 }, groupBy: ['actor.name'] }],
+        { baseDir: '.' },
+      ),
+    );
+    const engine = createEngine(ruleSet, { now: () => new Date('2026-01-01T01:00:00Z'), locales: ['zh-CN', 'en'] });
+    const del = (s: number) => ev({ time: at(s), name: 'DeleteBucket', service: 'cos', readOnly: false, resources: [{ type: 'cos', name: 'logs' }] });
+    const first = engine.push(del(10));
+    expect(first[0].rule.title).toBe('资源被删除');
+    expect(first[0].summary).toBe('资源被删除：alice 调用 DeleteBucket（cos，ap-guangzhou），资源 logs，来源 203.0.113.7');
+    expect(first[0].l10n?.en).toEqual({ title: 'Resource deleted', summary: 'Resource deleted: alice called DeleteBucket (cos, ap-guangzhou) on logs from 203.0.113.7' });
+    engine.push(del(20));
+    const window = engine.finish().find((a) => a.rule.id === 'many-deletes')!;
+    expect(window.summary).toBe('删除过多：5 分钟内 2 个匹配事件（actor.name=alice）；最近一次：alice 调用 DeleteBucket（cos，ap-guangzhou），资源 logs，来源 203.0.113.7');
+    // A title the user wrote is theirs in every language.
+    expect(window.l10n?.en?.title).toBe('删除过多');
+  });
+});
