@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Locale } from '../../util/locale.js';
 import type { Command } from 'commander';
 import { AuditError } from '../../errors.js';
 import type { LoadedRule } from '../../rules/compile.js';
@@ -40,8 +41,10 @@ export function registerRulesCommands(program: Command, io: CliIO, setExit: SetE
     setExit,
     async (ctx, opts) => {
       const { prepareRules } = await import('../../config/validate.js');
-      const prepared = await prepareRules(await ctx.config());
-      return rulesList(prepared.all, { ...ctx.io }, resolveOutput(opts.output, ctx.io.stdout));
+      const loaded = await ctx.config();
+      const prepared = await prepareRules(loaded);
+      const { presentationFrom } = await import('../../util/locale.js');
+      return rulesList(prepared.all, { ...ctx.io }, resolveOutput(opts.output, ctx.io.stdout), presentationFrom(ctx.io.env, loaded.config).locale);
     },
   );
 
@@ -65,8 +68,14 @@ export function registerRulesCommands(program: Command, io: CliIO, setExit: SetE
 }
 
 /** `audit rules list`: one row per rule, disabled ones included. */
-export async function rulesList(loaded: LoadedRule[], io: RulesIO, output: 'text' | 'json' = 'text'): Promise<number> {
-  const { ruleTypeOf } = await import('../../rules/types/index.js');
+export async function rulesList(loaded: LoadedRule[], io: RulesIO, output: 'text' | 'json' = 'text', locale?: Locale): Promise<number> {
+  const [{ ruleTypeOf }, { titleIn }, { localeFromEnv }] = await Promise.all([
+    import('../../rules/types/index.js'),
+    import('../../rules/alert.js'),
+    import('../../util/locale.js'),
+  ]);
+  // Built-in titles in the reader's language (the config's, else LANG), as in their alerts.
+  loaded = loaded.map((r) => ({ ...r, title: titleIn(r, locale ?? localeFromEnv(process.env)) }));
   if (output === 'json') {
     for (const r of loaded) {
       const { id, title, severity, origin, enabled, notify } = r;
