@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import { AuditError } from '../errors.js';
 import { parseTimeArg } from '../util/duration.js';
 import type { TimeRange } from '../sources/types.js';
+import type { LoadedConfig } from '../config/index.js';
 
 /** Options and values several commands share. */
 export function outputOption(): Option {
@@ -25,4 +26,26 @@ export function parseRange(since: string | undefined, until: string | undefined,
 
 export function resolveOutput(flag: string | undefined, stdout: { isTTY?: boolean }): 'text' | 'json' {
   return (flag as 'text' | 'json' | undefined) ?? (stdout.isTTY ? 'text' : 'json');
+}
+
+/** --profile for the commands that call the API (TENCENTCLOUD_PROFILE is read with the credentials). */
+export function profileOption(): Option {
+  return new Option('--profile <name>', 'section of ~/.tencentcloud/credentials to take the keys from (default: $TENCENTCLOUD_PROFILE, else [default])');
+}
+
+/** The config's source with --profile applied; a usage error where no profile can apply. */
+export function withProfile<S extends { provider: string; credentials?: unknown }>(source: S, profile: string | undefined): S {
+  if (profile === undefined) return source;
+  if (profile.trim() === '') throw new AuditError('E_USAGE', '--profile: expected the name of a section of the credentials file');
+  if (source.provider !== 'tencentcloud') throw new AuditError('E_USAGE', `--profile: source.provider is ${source.provider}, which takes no credentials`);
+  const credentials = source.credentials ?? 'auto';
+  if (credentials !== 'auto' && credentials !== 'profile') {
+    const what = typeof credentials === 'object' ? 'keys in the config' : String(credentials);
+    throw new AuditError('E_USAGE', `--profile: source.credentials is ${what}; --profile needs credentials: auto or profile`);
+  }
+  return { ...source, profile };
+}
+
+export function withConfigProfile(loaded: LoadedConfig, profile: string | undefined): LoadedConfig {
+  return profile === undefined ? loaded : { ...loaded, config: { ...loaded.config, source: withProfile(loaded.config.source, profile) } };
 }

@@ -12,6 +12,13 @@ export interface FetchOptions {
   signal?: AbortSignal;
   /** Called after each page, for progress output in a TTY. */
   onProgress?: (p: { partition: string; pages: number; events: number }) => void;
+  /**
+   * `time` (default): the range oldest first, what checkpoints and windows need. `arrival`
+   * (`audit events`): each page as soon as it comes, in time order within the page, and the
+   * next one fetched only when the reader asks, so a reader that stops early stops the fetch;
+   * an API that lists newest first gives pages newest first. A file already streams in order.
+   */
+  order?: 'time' | 'arrival';
 }
 
 export interface SourceStats {
@@ -31,8 +38,9 @@ export interface Source {
   readonly replay?: boolean;
   partitions(): string[];
   /**
-   * The range's events oldest first, in batches (a page, a slice, a chunk of a file): handing
-   * over one event per await costs more than the rule engine on replays of millions.
+   * The range's events oldest first (unless `order: 'arrival'`), in batches (a page, a slice, a
+   * chunk of a file): handing over one event per await costs more than the rule engine on
+   * replays of millions.
    */
   fetch(partition: string, range: TimeRange, options?: FetchOptions): AsyncIterable<AuditEvent[]>;
   stats(): SourceStats;

@@ -49,12 +49,16 @@ describe('audit events: filters', () => {
     expect(emu.requests.slice(before).every((r) => r.params.LookupAttributes === undefined)).toBe(true);
   });
 
-  it('--limit prints that many events, oldest first, and stops there', async () => {
+  it('--limit prints that many events from the first page (the newest, in time order) and stops there', async () => {
     emu = await startEmulator({ events: mixed() });
     const config = await writeEmulatorConfig(box.dir, { endpoint: emu.url });
     const r = await box.run(['events', '--since', '1h', '--limit', '3', '--output', 'json', '--config', config]);
     expect(r.code, r.stderr).toBe(0);
-    expect(ndjson(r.stdout).map((e: any) => e.name)).toEqual(['DeleteBucket', 'DeleteBucket', 'DescribeInstances']);
+    const shown = ndjson(r.stdout) as { name: string; time: string }[];
+    expect(shown.map((e) => e.name)).toEqual(['DescribeVpcs', 'DescribeVpcs', 'DescribeVpcs']);
+    expect(shown.map((e) => e.time)).toEqual(shown.map((e) => e.time).sort());
+    // Three pages hold the 124 events; the one that had the three was the only one fetched.
+    expect(emu.requests.map((q) => q.eventCount)).toEqual([50]);
   });
 
   it('csv has a header and one row per event; a cell a spreadsheet would run is defused', async () => {

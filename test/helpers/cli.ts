@@ -36,10 +36,11 @@ export interface CliProcess {
 }
 
 function baseEnv(): Record<string, string> {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT'];
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'SYSTEMROOT'];
   const env: Record<string, string> = {};
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-  return env;
+  // Output does not depend on the machine's language or zone; tests that are about them set their own.
+  return { ...env, LANG: 'C.UTF-8', TZ: 'UTC' };
 }
 
 /**

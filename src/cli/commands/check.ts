@@ -5,7 +5,7 @@ import { durationBoundProblem, MAX_TIMEOUT_MS, parseDuration } from '../../util/
 import type { CommandContext } from '../context.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
-import { outputOption, parseRange, resolveOutput } from '../options.js';
+import { outputOption, parseRange, profileOption, resolveOutput, withConfigProfile } from '../options.js';
 
 export interface CheckOptions {
   since?: string;
@@ -18,6 +18,7 @@ export interface CheckOptions {
   notify?: boolean;
   failOnMatch?: boolean;
   lockTimeout?: string;
+  profile?: string;
 }
 
 /** `audit check`: what cron runs. */
@@ -35,6 +36,7 @@ export function registerCheckCommand(program: Command, io: CliIO, setExit: SetEx
       .option('--notify', 'with --no-state: also deliver to the configured notifiers')
       .option('--fail-on-match', 'exit 3 when any alert is raised')
       .addOption(new Option('--lock-timeout <duration>', 'how long to wait for another run to finish').default('30s'))
+      .addOption(profileOption())
       .addHelpText(
         'after',
         `
@@ -91,7 +93,7 @@ export function checkRequest(flags: CheckOptions, now: Date, stdout: { isTTY?: b
  */
 export async function runCheckCommand(ctx: CommandContext, flags: CheckOptions): Promise<number> {
   const req = checkRequest(flags, ctx.io.now(), ctx.io.stdout);
-  const loaded = await ctx.config();
+  const loaded = withConfigProfile(await ctx.config(), flags.profile);
   const { runCheck } = await import('../../pipeline.js');
   const { io } = ctx;
   const stop = new AbortController();

@@ -4,7 +4,7 @@ import type { AuditEvent } from '../../events/index.js';
 import type { CommandContext } from '../context.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
-import { parseRange, resolveOutput } from '../options.js';
+import { parseRange, profileOption, resolveOutput, withProfile } from '../options.js';
 import { lineWriter } from '../output.js';
 
 export interface EventsOptions {
@@ -20,6 +20,7 @@ export interface EventsOptions {
   writes?: boolean;
   region?: string[];
   limit?: string;
+  profile?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -41,6 +42,7 @@ export function registerEventsCommand(program: Command, io: CliIO, setExit: SetE
       .option('--writes', 'writes only (filtered by the API)')
       .option('--region <region>', 'region to list instead of the config\'s (repeatable)', collect)
       .option('--limit <n>', 'stop after this many events (and stop fetching)')
+      .addOption(profileOption())
       .addOption(new Option('-o, --output <format>', 'text, json (NDJSON) or csv; default: text in a terminal, json in a pipe').choices(['text', 'json', 'csv']))
       .addHelpText(
         'after',
@@ -50,9 +52,14 @@ Examples:
   $ audit events --since 1d --name 'Delete*' --errors
   $ audit events --since 1d --user alice --writes --output csv > alice.csv
   $ audit events --since 7d --access-key AKIDEXAMPLE --limit 20
-  $ audit events --since 2026-11-20T00:00:00Z --until 2026-11-21T00:00:00Z --output json > day.ndjson
+  $ audit events --since 1d --profile prod --output json | head -1
+  $ audit events --since 2026-11-20T00:00:00Z --until 2026-11-21T00:00:00Z --output csv > day.csv
   $ audit events --input examples/events.ndjson --output json | jq -r .name
-  $ zcat trail.json.gz | audit events --input - --output json`,
+  $ zcat trail.json.gz | audit events --input - --output json
+
+Lines are printed as pages arrive: newest page first (as CloudAudit lists them), each page in
+time order, so | head and --limit stop the fetch. To replay a range with check --input, sort it:
+  $ audit events --since 1d --output json | jq -c -s 'sort_by(.time)[]' > day.ndjson`,
       ),
     io,
     setExit,
@@ -75,31 +82,54 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
   const out = lineWriter(io.stdout);
   const started = Date.now();
   const { createSource, eventStream } = await import('../../pipeline.js');
-  const source = await openSource(ctx, opts.input, createSource, { ...pushDown(query), ...(opts.region?.length ? { regions: opts.region } : {}) });
+  const narrow = { ...pushDown(query), ...(opts.region?.length ? { regions: opts.region } : {}) };
+  const source = await openSource(ctx, opts.input, createSource, narrow, opts.profile);
   const progress = !opts.input && io.stderr.isTTY ? ttyProgress(io.stderr) : undefined;
   const { clean } = await import('../../rules/alert.js');
+  // A reader that went away (`| head`) fails the next write with EPIPE: stop fetching at once.
+  const readerGone = new AbortController();
+  const onStdoutError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') readerGone.abort();
+  };
+  io.stdout.on('error', onStdoutError);
   const batches = eventStream(source, { start: range.start, end: range.end ?? (opts.input ? undefined : now) }, {
     now: io.now,
+    signal: readerGone.signal,
     onProgress: progress?.update,
     onQuarantine: (event, reason) => logger.warn({ event: clean(event.id, 100), reason }, 'event left out: not a sane audit event'),
   });
 
   // Printed as pages arrive (oldest first within each), so `| head` or --limit stop the fetch.
   const { formatEventHeader, formatEventLine } = await import('../../events/format.js');
-  const format = output === 'json' ? (e: AuditEvent) => JSON.stringify(e) : output === 'csv' ? csvLine : (e: AuditEvent) => formatEventLine(e);
-  if (output === 'text') await out.line(formatEventHeader());
+  // Text is for people: their zone (the config's, else TZ); JSON and csv stay UTC.
+  const { presentationFrom } = await import('../../util/locale.js');
+  const { timeZone } = presentationFrom(io.env, opts.input ? undefined : (await ctx.config()).config);
+  const format = output === 'json' ? (e: AuditEvent) => JSON.stringify(e) : output === 'csv' ? csvLine : (e: AuditEvent) => formatEventLine(e, { timeZone });
+  if (output === 'text') await out.line(formatEventHeader({ timeZone }));
   if (output === 'csv') await out.line(CSV_HEADER.join(','));
   let count = 0;
-  outer: for await (const batch of batches) {
-    const shown = (keep ? batch.filter(keep) : batch).sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
-    for (const event of shown) {
-      await out.line(format(event));
-      if (++count >= limit || out.closed) break outer;
+  try {
+    outer: for await (const batch of batches) {
+      const shown = (keep ? batch.filter(keep) : batch).sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+      // The status line shows while the next page is awaited; lines must not start after it.
+      if (shown.length > 0) progress?.clear();
+      for (const event of shown) {
+        await out.line(format(event));
+        if (++count >= limit) break outer;
+      }
+      // Each page goes out whole as soon as it is in: the reader sees it now, and a closed pipe shows before the next fetch.
+      await out.flush();
+      if (out.closed) break;
     }
+    await out.flush();
+  } catch (err) {
+    // The fetch was cut short because nobody reads any more: what `| head` asked for, not a failure.
+    if (!readerGone.signal.aborted) throw err;
+  } finally {
+    io.stdout.off('error', onStdoutError);
+    progress?.clear();
+    await source.close?.();
   }
-  await out.flush();
-  progress?.clear();
-  await source.close?.();
   logger.debug({ events: count, apiCalls: source.stats().apiCalls, ms: Date.now() - started }, 'events listed');
   return 0;
 }
@@ -110,6 +140,7 @@ async function openSource(
   input: string | undefined,
   createSource: typeof import('../../pipeline.js').createSource,
   narrow: Record<string, unknown>,
+  profile: string | undefined,
 ) {
   const deps = { logger: ctx.logger, env: ctx.io.env, now: ctx.io.now, stdin: ctx.io.stdin };
   if (input) return createSource({ provider: 'file', path: input, lateness: 0 }, deps);
@@ -120,7 +151,8 @@ async function openSource(
   await validateEverything(loaded);
   const source = loaded.config.source;
   // Filters and regions narrow the Tencent listing itself; other sources are filtered here only.
-  return createSource(source.provider === 'tencentcloud' ? { ...source, ...narrow, eventNames: (narrow.eventNames as string[]) ?? source.eventNames } : source, deps);
+  const named = withProfile(source, profile);
+  return createSource(named.provider === 'tencentcloud' ? { ...named, ...narrow, eventNames: (narrow.eventNames as string[]) ?? named.eventNames } : named, deps);
 }
 
 /** One self-overwriting status line on stderr while pages arrive; only in a terminal. */
@@ -133,6 +165,7 @@ function ttyProgress(stderr: NodeJS.WritableStream) {
     },
     clear: () => {
       if (shown) stderr.write('\r\x1b[2K');
+      shown = false;
     },
   };
 }

@@ -4,11 +4,13 @@ import type { Logger } from '../../util/logger.js';
 import type { CommandContext } from '../context.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
+import { profileOption, withConfigProfile } from '../options.js';
 import { checkRequest, parseLockTimeout } from './check.js';
 
 export interface WatchOptions {
   schedule?: string;
   lockTimeout?: string;
+  profile?: string;
 }
 
 /** `audit watch`: the check at start and then on a schedule, for systemd. */
@@ -19,6 +21,7 @@ export function registerWatchCommand(program: Command, io: CliIO, setExit: SetEx
       .description('run the check now and then on a schedule until stopped (SIGINT/SIGTERM finish the check in progress)')
       .option('--schedule <cron>', 'cron expression, seconds field optional (default: source.schedule, else every minute)')
       .addOption(new Option('--lock-timeout <duration>', 'how long a tick waits for another run to finish').default('30s'))
+      .addOption(profileOption())
       .addHelpText('after', `\nExamples:\n  $ audit watch\n  $ audit watch --schedule "*/5 * * * *" --config /etc/audit/audit.yaml`),
     io,
     setExit,
@@ -30,7 +33,7 @@ export async function runWatchCommand(ctx: CommandContext, flags: WatchOptions):
   // Each tick reads the flag again; a bad one must exit 2 now, not fail every tick forever.
   parseLockTimeout(flags.lockTimeout);
   // A broken config or rule must fail now, not at the first tick.
-  const loaded = await ctx.config();
+  const loaded = withConfigProfile(await ctx.config(), flags.profile);
   const [{ prepareRules }, { checkSession }] = await Promise.all([import('../../config/validate.js'), import('../../pipeline.js')]);
   const prepared = await prepareRules(loaded);
   const schedule = flags.schedule ?? loaded.config.source.schedule ?? '* * * * *';

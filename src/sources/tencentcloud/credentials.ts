@@ -1,5 +1,7 @@
 import { AuditError } from '../../errors.js';
+import { addSecrets } from '../../util/secrets.js';
 import type { TencentcloudOptions } from './options.js';
+import { credentialFiles, readCredentialsFile, SYSTEM_CREDENTIALS_FILE } from './profile-file.js';
 
 export interface Credential {
   secretId: string;
@@ -16,10 +18,12 @@ export interface CredentialSource {
 type Provider = { getCredential(): Promise<{ secretId?: string; secretKey?: string; token?: string }> };
 
 const METADATA_TIMEOUT_MS = 5_000;
-const PROFILE_FILES = '~/.tencentcloud/credentials or /etc/tencentcloud/credentials';
+const PROFILE_FILES = `~/.tencentcloud/credentials or ${SYSTEM_CREDENTIALS_FILE}`;
 
+/** Keys from a file or the metadata service are masked like those in the config, should anything echo them. */
 function complete(c: { secretId?: string; secretKey?: string; token?: string } | undefined): Credential | null {
   if (!c?.secretId || !c.secretKey) return null;
+  addSecrets([c.secretKey, c.token]);
   return { secretId: c.secretId, secretKey: c.secretKey, ...(c.token ? { token: c.token } : {}) };
 }
 
@@ -27,10 +31,35 @@ function fromEnv(env: NodeJS.ProcessEnv): Credential | null {
   return complete({ secretId: env.TENCENTCLOUD_SECRET_ID, secretKey: env.TENCENTCLOUD_SECRET_KEY, token: env.TENCENTCLOUD_SESSION_TOKEN });
 }
 
-async function fromProfile(): Promise<Credential | null> {
-  const mod: any = await import('tencentcloud-sdk-nodejs/tencentcloud/common/credential.js');
-  const ProfileCredential: typeof import('tencentcloud-sdk-nodejs/tencentcloud/common/credential.js').ProfileCredential = mod.ProfileCredential ?? mod.default.ProfileCredential;
-  return complete(await new ProfileCredential().getCredential());
+async function fromProfile(env: NodeJS.ProcessEnv, name: string): Promise<Credential | null> {
+  const found = await readCredentialsFile(env);
+  const section = found && 'sections' in found ? found.sections.get(name) : undefined;
+  return complete({ secretId: section?.secret_id, secretKey: section?.secret_key, token: section?.token });
+}
+
+/**
+ * A profile the user named: a typo must not fall back to other keys (another account's
+ * trail), so anything short of both keys in that section is an error naming the profile and
+ * the file, never a value from it.
+ */
+function namedProfile(env: NodeJS.ProcessEnv, name: string, via: string): CredentialSource {
+  const problem = (text: string) => new AuditError('E_CONFIG', `profile "${name}"${via}: ${text}`);
+  return {
+    origin: `profile:${name}`,
+    async get() {
+      const found = await readCredentialsFile(env);
+      if (!found) throw problem(`no credentials file (looked for ${credentialFiles(env).join(' and ')})`);
+      if ('unreadable' in found) throw problem(`cannot read ${found.file} (${found.unreadable})`);
+      const section = found.sections.get(name);
+      if (!section) {
+        const known = [...found.sections.keys()];
+        throw problem(`no [${name}] section in ${found.file} (${known.length ? `it has ${known.map((k) => `[${k}]`).join(', ')}` : 'it has no sections'})`);
+      }
+      const cred = complete({ secretId: section.secret_id, secretKey: section.secret_key, token: section.token });
+      if (!cred) throw problem(`[${name}] in ${found.file} needs both secret_id and secret_key`);
+      return cred;
+    },
+  };
 }
 
 /**
@@ -68,8 +97,14 @@ const fixed = (origin: string, cred: Credential): CredentialSource => ({ origin,
  * `auto` tries the environment (ctx.env, not process.env), then the profile file, then the CVM
  * role, like the SDK's DefaultCredentialProvider but without its console.error on every miss.
  * The choice is made once, on first use, so nothing is read before the first API call.
+ * A named profile (`profile`, else TENCENTCLOUD_PROFILE) takes the place of that chain under
+ * `auto` and of `[default]` under `profile`.
  */
-export function credentialSource(setting: TencentcloudOptions['credentials'], env: NodeJS.ProcessEnv): CredentialSource {
+export function credentialSource(setting: TencentcloudOptions['credentials'], env: NodeJS.ProcessEnv, profile?: string): CredentialSource {
+  if (profile !== undefined && (typeof setting === 'object' || setting === 'env' || setting === 'cvm-role')) {
+    const what = typeof setting === 'object' ? 'keys in the config' : setting;
+    throw new AuditError('E_CONFIG', `profile "${profile}": source.credentials is ${what}, which reads no profile; use credentials: auto or profile`);
+  }
   if (typeof setting === 'object') return fixed('config', { ...setting });
   if (setting === 'env') {
     return {
@@ -81,11 +116,15 @@ export function credentialSource(setting: TencentcloudOptions['credentials'], en
       },
     };
   }
+  if (setting !== 'cvm-role') {
+    if (profile !== undefined) return namedProfile(env, profile, '');
+    if (env.TENCENTCLOUD_PROFILE) return namedProfile(env, env.TENCENTCLOUD_PROFILE, ' (from TENCENTCLOUD_PROFILE)');
+  }
   if (setting === 'profile') {
     return {
       origin: 'profile',
       async get() {
-        const cred = await fromProfile();
+        const cred = await fromProfile(env, 'default');
         if (!cred) throw new AuditError('E_AUTH', `credentials: profile: no [default] secret_id and secret_key in ${PROFILE_FILES}`);
         return cred;
       },
@@ -95,7 +134,7 @@ export function credentialSource(setting: TencentcloudOptions['credentials'], en
   const choose = async (): Promise<CredentialSource> => {
     const envCred = fromEnv(env);
     if (envCred) return fixed('env', envCred);
-    const profileCred = await fromProfile();
+    const profileCred = await fromProfile(env, 'default');
     if (profileCred) return fixed('profile', profileCred);
     return cvmRole();
   };

@@ -24,7 +24,13 @@ export interface Query {
 export async function listQuery(
   call: Call,
   q: Query,
-  opts: { logger: Logger; signal?: AbortSignal; onPage(records: unknown[]): void },
+  opts: {
+    logger: Logger;
+    signal?: AbortSignal;
+    onPage(records: unknown[]): void;
+    /** Awaited before each further page: a reader that is not ready yet holds the listing there. */
+    beforeNext?: () => Promise<void>;
+  },
 ): Promise<void> {
   const base: Record<string, unknown> = { StartTime: q.slice.start, EndTime: q.slice.end, MaxResults: PAGE_SIZE };
   const attributes = [...(q.eventNames ?? []).map((name) => ({ AttributeKey: 'EventName', AttributeValue: name })), ...(q.attributes ?? [])];
@@ -52,5 +58,6 @@ export async function listQuery(
     }
     tokens.add(key);
     token = next;
+    await opts.beforeNext?.();
   }
 }

@@ -5,6 +5,7 @@ import { createCaller, DEFAULT_RETRY_DELAYS, type CloudAuditClient, type RetryDe
 import { credentialSource } from './credentials.js';
 import { normalizeTencentRecord } from './normalize.js';
 import type { TencentcloudOptions } from './options.js';
+import { createLimit, SliceQueue } from './listing.js';
 import { listQuery } from './pages.js';
 import { splitRange } from './slices.js';
 
@@ -18,22 +19,6 @@ export interface TencentSourceContext extends SourceContext {
 export const DEFAULT_ENDPOINT = 'cloudaudit.tencentcloudapi.com';
 const PREFIX = 'tencentcloud/';
 
-function createLimit(n: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active < n) active++;
-    else await new Promise<void>((resolve) => waiting.push(resolve)); // the slot is handed over
-    try {
-      return await fn();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
-}
-
 function byTime(a: AuditEvent, b: AuditEvent): number {
   return a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -43,7 +28,7 @@ export async function createTencentSource(opts: TencentcloudOptions, ctx: Tencen
   const sdk: any = await import('tencentcloud-sdk-nodejs/tencentcloud/services/cloudaudit/index.js');
   // A CommonJS module: named export when Node loads it, `default` when it is bundled.
   const cloudaudit: typeof import('tencentcloud-sdk-nodejs/tencentcloud/services/cloudaudit/index.js').cloudaudit = sdk.cloudaudit ?? sdk.default.cloudaudit;
-  const credentials = credentialSource(opts.credentials, ctx.env);
+  const credentials = credentialSource(opts.credentials, ctx.env, opts.profile);
   const endpoint = opts.endpoint ? new URL(opts.endpoint) : undefined;
   const httpProfile = {
     reqMethod: 'POST' as const,
@@ -103,45 +88,63 @@ export async function createTencentSource(opts: TencentcloudOptions, ctx: Tencen
       received += records.length;
       options.onProgress?.({ partition, pages, events: received });
     };
-    const jobs = splitRange(range, opts.api, concurrency).map((slice) => {
-      const records: unknown[] = [];
-      const job = Promise.all(
-        queriesPerSlice.map((eventNames) =>
-          limit(() =>
-            listQuery(caller.call, { partition, region, api: opts.api, slice, eventNames, attributes }, {
-              logger: ctx.logger,
-              signal,
-              onPage: (page) => {
-                records.push(...page);
-                onPage(page);
-              },
-            }),
-          ),
-        ),
-      ).then(() => records);
-      job.catch(() => {}); // surfaced when its turn comes; a later slice must not crash the process first
-      return job;
+    const arrival = options.order === 'arrival';
+    const slices = splitRange(range, opts.api, concurrency);
+    // The API lists each slice newest first; in arrival order the slices follow suit, so pages come newest first throughout.
+    if (arrival) slices.reverse();
+    const queues = slices.map((slice) => {
+      const queue = new SliceQueue(queriesPerSlice.length);
+      for (const eventNames of queriesPerSlice) {
+        const listing = limit(() =>
+          listQuery(caller.call, { partition, region, api: opts.api, slice, eventNames, attributes }, {
+            logger: ctx.logger,
+            signal,
+            onPage: (page) => {
+              queue.push(page);
+              onPage(page);
+            },
+            beforeNext: () => queue.ready(signal),
+          }),
+        );
+        // Surfaced when the slice's turn comes; a later slice must not crash the process first.
+        listing.then(() => queue.finish(), (err) => queue.finish(err ?? new Error('listing failed')));
+      }
+      return queue;
     });
 
     const seen = new Set<string>();
     const warn = (msg: string) => ctx.logger.warn({ partition }, msg);
-    try {
-      // Slices tile the range oldest first, so yielding each sorted slice in turn yields the whole range in time order.
-      for (const job of jobs) {
-        const events: AuditEvent[] = [];
-        for (const record of await job) {
-          try {
-            const e = normalizeTencentRecord(record, { region, warn });
-            if (!seen.has(e.id)) {
-              seen.add(e.id);
-              events.push(e);
-            }
-          } catch (err) {
-            warn(`skipped a CloudAudit record: ${(err as Error).message}`);
-            ctx.skipped?.((err as Error).message);
+    const normalize = (records: unknown[]): AuditEvent[] => {
+      const events: AuditEvent[] = [];
+      for (const record of records) {
+        try {
+          const e = normalizeTencentRecord(record, { region, warn });
+          if (!seen.has(e.id)) {
+            seen.add(e.id);
+            events.push(e);
           }
+        } catch (err) {
+          warn(`skipped a CloudAudit record: ${(err as Error).message}`);
+          ctx.skipped?.((err as Error).message);
         }
-        if (events.length > 0) yield events.sort(byTime);
+      }
+      return events.sort(byTime);
+    };
+    try {
+      for (const queue of queues) {
+        if (arrival) {
+          queue.pace();
+          for (let page = await queue.take(); page; page = await queue.take()) {
+            const events = normalize(page);
+            if (events.length > 0) yield events;
+          }
+          continue;
+        }
+        // Slices tile the range oldest first, so yielding each sorted slice in turn yields the whole range in time order.
+        const records: unknown[] = [];
+        for (let page = await queue.take(); page; page = await queue.take()) records.push(...page);
+        const events = normalize(records);
+        if (events.length > 0) yield events;
       }
     } finally {
       stop.abort();
