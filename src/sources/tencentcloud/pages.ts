@@ -35,6 +35,8 @@ export async function listQuery(
   const base: Record<string, unknown> = { StartTime: q.slice.start, EndTime: q.slice.end, MaxResults: PAGE_SIZE };
   const attributes = [...(q.eventNames ?? []).map((name) => ({ AttributeKey: 'EventName', AttributeValue: name })), ...(q.attributes ?? [])];
   if (attributes.length) base.LookupAttributes = attributes;
+  // DescribeEvents can also say where the source address is (广东省深圳市): messages show it.
+  if (q.api === 'DescribeEvents') base.IsReturnLocation = 1;
   const tokens = new Set<string>();
   let token: unknown;
   for (let page = 1; ; page++) {

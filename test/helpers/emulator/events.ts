@@ -15,6 +15,8 @@ export interface EventSpec {
   accountId?: string;
   secretId?: string;
   sourceIp?: string;
+  /** CloudAudit's place label for the source address (DescribeEvents with IsReturnLocation=1 only). */
+  location?: string;
   /** The product API's error (apiErrorCode): a code like `ResourceNotFound` or a number; absent = success. */
   errorCode?: string | number;
   errorMessage?: string;
@@ -118,6 +120,7 @@ export function makeEvent(spec: EventSpec): ApiEvent {
     Resources: { ResourceType: service, ResourceName: resourceName },
     ResourceTypeCn: '',
     EventNameCn: '',
+    ...(spec.location ? { Location: spec.location } : {}),
   };
 }
 

@@ -105,7 +105,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if ('error' in page) return sendError(page.error);
     rec.eventCount = page.events.length;
     rec.listOver = page.listOver;
-    send(200, { Events: page.events, ListOver: page.listOver, NextToken: page.nextToken });
+    // Location is only in DescribeEvents answers that asked for it.
+    const withLocation = action === 'DescribeEvents' && Number(rec.params.IsReturnLocation) === 1;
+    const out = withLocation ? page.events : page.events.map(({ Location: _, ...e }) => e);
+    send(200, { Events: out, ListOver: page.listOver, NextToken: page.nextToken });
   }
 
   const server = createServer((req, res) => {

@@ -76,6 +76,20 @@ describe('tencentcloud source: fetching', () => {
     for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBe(spans[i - 1][1] + 1);
   });
 
+  it('DescribeEvents asks for the location label, and the event carries it', async () => {
+    const located = [makeEvent({ name: 'ConsoleLogin', time: at(60), location: '广东省深圳市' })];
+    const described = await open({ api: 'DescribeEvents' }, { events: located });
+    const [event] = await described.fetchAll(hour);
+    expect(described.emu.requests[0].params.IsReturnLocation).toBe(1);
+    expect(event.location).toBe('广东省深圳市');
+    await described.source.close?.();
+    await described.emu.close();
+    const looked = await open({}, { events: located });
+    const [plain] = await looked.fetchAll(hour);
+    expect(looked.emu.requests[0].params.IsReturnLocation).toBeUndefined();
+    expect(plain.location).toBeNull();
+  });
+
   it('keeps DescribeEvents slices under 30 days', async () => {
     const { emu, fetchAll } = await open({ api: 'DescribeEvents' }, { events: spreadEvents(10, { start: T0, end: at(70 * DAY) }) }, { concurrency: 1 });
     expect(await fetchAll({ start: T0, end: at(70 * DAY) })).toHaveLength(10);
