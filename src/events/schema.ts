@@ -10,6 +10,8 @@ export const actorSchema = z.object({
   id: z.string().nullable(),
   name: z.string().nullable(),
   accessKeyId: z.string().nullable(),
+  /** The account's root identity, whatever the provider calls it (Tencent Root, Alibaba root-account, AWS Root). */
+  root: z.boolean(),
 });
 
 export const eventErrorSchema = z.object({
@@ -45,6 +47,8 @@ export const auditEventSchema = z.object({
   /** null when the call succeeded. */
   error: eventErrorSchema.nullable(),
   sensitive: z.boolean(),
+  /** A console sign-in, whatever the provider calls it (ConsoleLogin, ConsoleSignin). */
+  login: z.boolean(),
   resources: z.array(resourceSchema),
   requestId: z.string().nullable(),
   /** The provider's original record, for rules that need a field the schema does not lift. */
@@ -53,6 +57,36 @@ export const auditEventSchema = z.object({
 
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 export type Actor = z.infer<typeof actorSchema>;
+
+const ROOT_TYPES = new Set(['root', 'root-account']);
+const LOGIN_NAMES = new Set(['ConsoleLogin', 'ConsoleSignin']);
+
+/** The portable fields from the provider's own values: what a normalizer sets when the record says no more. */
+export function isRoot(actorType: string | null): boolean {
+  return actorType !== null && ROOT_TYPES.has(actorType.toLowerCase());
+}
+export function isLogin(name: string): boolean {
+  return LOGIN_NAMES.has(name);
+}
+
+/**
+ * Events stored before `actor.root` and `login` existed (recordings, the state's outbox and
+ * window snapshots) get them from their provider values, so they still parse and still match.
+ */
+function fillPortable(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return value;
+  const e = value as { name?: unknown; login?: unknown; actor?: { type?: unknown; root?: unknown } };
+  if (e.login !== undefined && e.actor?.root !== undefined) return value;
+  const actor = e.actor && typeof e.actor === 'object' ? e.actor : undefined;
+  return {
+    ...e,
+    login: e.login ?? (typeof e.name === 'string' && isLogin(e.name)),
+    ...(actor ? { actor: { ...actor, root: actor.root ?? (typeof actor.type === 'string' && isRoot(actor.type)) } } : {}),
+  };
+}
+
+/** For events read back from storage: the schema, after filling what older versions did not write. */
+export const storedEventSchema = z.preprocess(fillPortable, auditEventSchema);
 
 /** Cheap structural check used to recognise already-normalized events in recorded files. */
 export function looksNormalized(record: unknown): boolean {

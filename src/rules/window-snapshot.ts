@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { auditEventSchema, type AuditEvent } from '../events/index.js';
+import { storedEventSchema, type AuditEvent } from '../events/index.js';
 import type { Group } from './group.js';
 
 /** Matching events whose time falls in (b - bucket, b], for one group. */
@@ -49,7 +49,7 @@ export const windowSnapshotSchema = z.object({
     z.tuple([
       z.string(),
       z.record(z.string(), z.unknown()).nullable(),
-      z.array(z.tuple([z.number(), z.number().int().positive(), z.number(), z.string(), auditEventSchema.nullable(), z.array(z.string()).nullable()])),
+      z.array(z.tuple([z.number(), z.number().int().positive(), z.number(), z.string(), storedEventSchema.nullable(), z.array(z.string()).nullable()])),
     ]),
   ),
 });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { auditEventSchema } from '../events/index.js';
+import { storedEventSchema } from '../events/index.js';
 import { SEVERITIES } from '../rules/model.js';
 
 /** Bumped whenever the file's shape changes; older versions are migrated on load, others moved aside. */
@@ -13,7 +13,7 @@ export const alertSchema = z.object({
   time: isoTime,
   rule: z.object({ id: z.string(), title: z.string(), severity: z.enum(SEVERITIES) }),
   summary: z.string(),
-  event: auditEventSchema,
+  event: storedEventSchema,
   count: z.number(),
   group: z.record(z.string(), z.unknown()).nullable(),
   window: z.object({ start: z.string(), end: z.string() }).nullable(),

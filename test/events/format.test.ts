@@ -14,11 +14,12 @@ function event(over: Partial<AuditEvent> = {}): AuditEvent {
     type: 'ApiCall',
     service: 'cos',
     readOnly: false,
-    actor: { type: 'CAMUser', id: '100098765001', name: 'alice', accessKeyId: 'AKIDEXAMPLE' },
+    actor: { type: 'CAMUser', id: '100098765001', name: 'alice', accessKeyId: 'AKIDEXAMPLE', root: false },
     sourceIp: '198.51.100.23',
     userAgent: null,
     error: null,
     sensitive: true,
+    login: false,
     resources: [],
     requestId: null,
     raw: {},
@@ -52,7 +53,7 @@ describe('formatEventLine', () => {
 
   it('keeps columns aligned for wide (CJK) names and cuts long ones with an ellipsis', () => {
     const base = columnStarts(formatEventLine(event()));
-    const cjk = formatEventLine(event({ actor: { type: 'CAMUser', id: null, name: '运维管理员', accessKeyId: null } }));
+    const cjk = formatEventLine(event({ actor: { type: 'CAMUser', id: null, name: '运维管理员', accessKeyId: null, root: false } }));
     expect(columnStarts(cjk)).toEqual(base);
     const long = formatEventLine(event({ name: 'DescribeSomethingWithAVeryVeryLongName' }));
     expect(long).toContain('DescribeSomethingWithAVeryV…');
@@ -61,7 +62,7 @@ describe('formatEventLine', () => {
 
   it('never lets control or bidi characters from the event reach the terminal', () => {
     const line = formatEventLine(
-      event({ name: 'Delete\u001b[2J\u001b[31mBucket', actor: { type: 'CAMUser', id: null, name: 'eve\u202e\r\n', accessKeyId: null } }),
+      event({ name: 'Delete\u001b[2J\u001b[31mBucket', actor: { type: 'CAMUser', id: null, name: 'eve\u202e\r\n', accessKeyId: null, root: false } }),
     );
     expect(line).not.toMatch(/[\u0000-\u001f\u007f\u202e]/);
     // Escaped, the same way as in alerts and chat messages: visible, and inert in a terminal.
@@ -84,7 +85,7 @@ describe('formatEventLine', () => {
   });
 
   it('shows dashes for what is unknown', () => {
-    const line = formatEventLine(event({ name: '', sourceIp: null, actor: { type: null, id: null, name: null, accessKeyId: null } }));
+    const line = formatEventLine(event({ name: '', sourceIp: null, actor: { type: null, id: null, name: null, accessKeyId: null, root: false } }));
     expect(line.split(/\s{2,}/).slice(1)).toEqual(['-', '-', '-', '-']);
   });
 });
@@ -92,9 +93,9 @@ describe('formatEventLine', () => {
 describe('actorLabel', () => {
   it('falls back from name to id to access key', () => {
     expect(actorLabel(event())).toBe('CAMUser:alice');
-    expect(actorLabel(event({ actor: { type: 'Root', id: '100012345678', name: null, accessKeyId: 'AK' } }))).toBe('Root:100012345678');
-    expect(actorLabel(event({ actor: { type: null, id: null, name: null, accessKeyId: 'AK' } }))).toBe('AK');
-    expect(actorLabel(event({ actor: { type: 'Root', id: null, name: null, accessKeyId: null } }))).toBe('Root');
+    expect(actorLabel(event({ actor: { type: 'Root', id: '100012345678', name: null, accessKeyId: 'AK', root: false } }))).toBe('Root:100012345678');
+    expect(actorLabel(event({ actor: { type: null, id: null, name: null, accessKeyId: 'AK', root: false } }))).toBe('AK');
+    expect(actorLabel(event({ actor: { type: 'Root', id: null, name: null, accessKeyId: null, root: false } }))).toBe('Root');
   });
 });
 

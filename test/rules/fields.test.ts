@@ -93,3 +93,13 @@ describe('the single-value form of a condition agrees with the list form', () =>
     for (const v of VALUES) expect(test.single(v), JSON.stringify(v)).toBe(test.values([v]));
   });
 });
+
+describe('known fields follow the event schema', () => {
+  it('every field of the schema (and of actor and error) can be named in a rule', async () => {
+    const { checkFieldPath } = await import('../../src/rules/fields.js');
+    const { auditEventSchema, actorSchema, eventErrorSchema } = await import('../../src/events/index.js');
+    for (const key of Object.keys(auditEventSchema.shape)) expect(checkFieldPath(key), key).toBeUndefined();
+    for (const key of Object.keys(actorSchema.shape)) expect(checkFieldPath(`actor.${key}`), key).toBeUndefined();
+    for (const key of Object.keys(eventErrorSchema.shape)) expect(checkFieldPath(`error.${key}`), key).toBeUndefined();
+  });
+});

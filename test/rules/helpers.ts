@@ -1,3 +1,4 @@
+import { isLogin, isRoot } from '../../src/events/index.js';
 import type { AuditEvent } from '../../src/events/index.js';
 import { compileRules, type LoadedRule } from '../../src/rules/compile.js';
 import { createEngine, type EngineOptions } from '../../src/rules/engine.js';
@@ -22,7 +23,7 @@ export function ev(patch: Patch = {}): AuditEvent {
     type: 'ApiCall',
     service: 'cvm',
     readOnly: true,
-    actor: { type: 'CAMUser', id: '200000000001', name: 'alice', accessKeyId: 'AKIDalice', ...actor },
+    actor: { type: 'CAMUser', id: '200000000001', name: 'alice', accessKeyId: 'AKIDalice', ...actor, root: actor?.root ?? isRoot(actor?.type ?? 'CAMUser') },
     sourceIp: '203.0.113.7',
     userAgent: null,
     error: null,
@@ -30,6 +31,7 @@ export function ev(patch: Patch = {}): AuditEvent {
     resources: [],
     requestId: null,
     raw: {},
+    login: isLogin(rest.name ?? 'DescribeInstances'),
     ...rest,
   };
 }

@@ -6,7 +6,7 @@ export default defineBuiltinRule({
   zh: '根账号凭证执行了写操作',
   description: 'A write (non read-only) API or console call was made with root account credentials.',
   severity: 'high',
-  when: { 'actor.type': { eq: 'Root', ignoreCase: true }, readOnly: false, name: { ne: 'ConsoleLogin' } },
+  when: { 'actor.root': true, readOnly: false, login: false },
   // One alert per key and action per period: a script using the root key must not flood the pager.
   groupBy: ['actor.accessKeyId', 'name'],
   suppress: '15m',

@@ -32,7 +32,7 @@ export default defineBuiltinRule({
   zh: '根账号登录控制台',
   description: 'The root (main) account signed in to the Tencent Cloud console. Day-to-day work should use CAM sub-users.',
   severity: 'critical',
-  when: { name: 'ConsoleLogin', 'actor.type': { eq: 'Root', ignoreCase: true } },
+  when: { login: true, 'actor.root': true },
   why: 'Teams work through sub-users; a root sign-in is rare and may mean a leaked password.',
   summarize: (alert, locale) => {
     const e = alert.event;

@@ -1,4 +1,4 @@
-import { auditEventSchema, looksNormalized, type AuditEvent } from '../../events/index.js';
+import { looksNormalized, storedEventSchema, type AuditEvent } from '../../events/index.js';
 import { isAuditError } from '../../errors.js';
 import { normalizeTencentRecord, tencentResponseEvents, tencentShapeOf } from '../tencentcloud/normalize.js';
 
@@ -50,7 +50,7 @@ export function recordHandler(label: string, warn: (msg: string) => void, skippe
       return;
     }
     if (looksNormalized(value)) {
-      const parsed = auditEventSchema.safeParse(value);
+      const parsed = storedEventSchema.safeParse(value);
       if (parsed.success) {
         // One canonical form (milliseconds, Z) so that times compare as text everywhere.
         const canonical = new Date(parsed.data.time).toISOString();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditEvent } from '../../events/index.js';
+import { isLogin, isRoot, type AuditEvent } from '../../events/index.js';
 import { AuditError } from '../../errors.js';
 import {
   flag,
@@ -66,27 +66,31 @@ export function normalizeTencentRecord(record: unknown, ctx: NormalizeContext = 
     else time = d.toISOString();
   }
 
+  const actorType = text(who.type);
+  const name = text(inner.eventName) ?? text(outer.EventName) ?? '';
   return {
     id,
     time,
     provider: PROVIDER,
     account: text(who.accountId) ?? text(outer.AccountID) ?? text(inner.accountId),
     region: regionOf(inner.eventRegion) ?? regionOf(outer.EventRegion) ?? regionOf(outer.ResourceRegion) ?? ctx.region ?? null,
-    name: text(inner.eventName) ?? text(outer.EventName) ?? '',
+    name,
     type: text(inner.eventType),
     service: text(inner.resourceType) ?? serviceFromSource(inner.eventSource) ?? serviceFromSource(outer.EventSource) ?? resourceTypeOf(outer.Resources),
     readOnly: readOnlyOf(inner.actionType),
     actor: {
-      type: text(who.type),
+      type: actorType,
       id: text(who.principalId),
       name: text(who.userName) ?? text(outer.Username),
       accessKeyId: text(who.secretId) ?? text(outer.SecretId),
+      root: isRoot(actorType),
     },
     sourceIp: text(inner.sourceIPAddress) ?? text(outer.SourceIPAddress),
     location: text(outer.Location),
     userAgent: text(inner.userAgent),
     error: errorOf(inner, outer),
     sensitive: flag(inner.sensitiveAction),
+    login: isLogin(name),
     resources: resourcesOf(inner, outer),
     requestId: text(inner.requestID) ?? text(inner.requestId) ?? text(outer.RequestID),
     raw: inner === EMPTY ? record : inner,
