@@ -97,14 +97,15 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           store = reuse ? held.store! : await openState({ dir, logger, now: deps.now, readOnly: req.dryRun, lock: lock ?? undefined });
           store.useLock(lock ?? undefined);
         }
-        const latenessMs = loaded.config.source.lateness;
-        const sourceConfig = req.input ? ({ provider: 'file', path: req.input, lateness: latenessMs } as const) : loaded.config.source;
+        // Window history must cover the latest any source's events may come.
+        const latenessMs = Math.max(...loaded.config.sources.map((s) => s.lateness));
+        const sourceConfig = req.input ? ({ provider: 'file', path: req.input, lateness: latenessMs } as const) : loaded.config.sources;
         // Records the source could not even read are set aside with the quarantined events.
         const quarantined: QuarantineEntry[] = [];
         let unreadable = 0;
         const skipped = (reason: string) => {
           unreadable++;
-          quarantined.push(unreadableEntry(reason, sourceConfig.provider, deps.now()));
+          quarantined.push(unreadableEntry(reason, req.input ? 'file' : loaded.config.sources.map((s) => s.provider).join(','), deps.now()));
         };
         source = await createSource(sourceConfig, { ...deps, skipped });
         // With nothing to persist first and nothing but the printer to deliver to, alerts are printed

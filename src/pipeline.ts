@@ -31,9 +31,18 @@ export interface PipelineDeps {
   stdin?: NodeJS.ReadableStream;
 }
 
-export async function createSource(config: SourceConfig, deps: PipelineDeps & { skipped?: (reason: string) => void }): Promise<Source> {
-  const { openSource } = await import('./sources/index.js');
-  return openSource(config, deps);
+/** The configured sources as one (sources/many.ts): each partition fetched from the source that owns it. */
+export async function createSource(config: SourceConfig | readonly SourceConfig[], deps: PipelineDeps & { skipped?: (reason: string) => void }): Promise<Source> {
+  const [{ openSource }, { manySources }] = await Promise.all([import('./sources/index.js'), import('./sources/many.js')]);
+  const list = Array.isArray(config) ? config : [config as SourceConfig];
+  const opened: Source[] = [];
+  try {
+    for (const one of list) opened.push(await openSource(one, deps));
+    return manySources(opened);
+  } catch (err) {
+    await Promise.all(opened.map((s) => s.close?.()));
+    throw err;
+  }
 }
 
 /**
@@ -123,7 +132,9 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   const nowMs = now.getTime();
   const until = input.until ?? (replay ? undefined : now);
   const partitions = source.partitions();
-  const checkpoints = new Map(partitions.map((p) => [p, state.checkpoint(p)]));
+  // A partition renamed by an upgrade resumes from its old checkpoint.
+  const checkpointOf = (p: string) => state.checkpoint(p) ?? (source.previousName?.(p) !== undefined ? state.checkpoint(source.previousName(p)!) : undefined);
+  const checkpoints = new Map(partitions.map((p) => [p, checkpointOf(p)]));
   const restored = replay ? new Map<string, unknown>() : usableStates(ruleSet, state.ruleStates(), (m) => logger.warn(m));
   const windowed = ruleSet.rules.filter((r) => r.type.windowed);
   const engine = createEngine(ruleSet, { now: deps.now, suppression: state.suppression, latenessMs: input.latenessMs, restored, onMatch: input.onMatch, locales: input.locales });

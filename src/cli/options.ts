@@ -47,5 +47,10 @@ export function withProfile<S extends { provider: string; credentials?: unknown 
 }
 
 export function withConfigProfile(loaded: LoadedConfig, profile: string | undefined): LoadedConfig {
-  return profile === undefined ? loaded : { ...loaded, config: { ...loaded.config, source: withProfile(loaded.config.source, profile) } };
+  if (profile === undefined) return loaded;
+  const sources = loaded.config.sources;
+  // The profile is the caller's own Tencent keys: it applies to the Tencent sources only.
+  const tencent = sources.filter((s) => s.provider === 'tencentcloud');
+  const changed = tencent.length ? sources.map((s) => (s.provider === 'tencentcloud' ? withProfile(s, profile) : s)) : [withProfile(sources[0], profile)];
+  return { ...loaded, config: { ...loaded.config, sources: changed } };
 }

@@ -13,6 +13,8 @@ const sourceSchema = z.preprocess(
   z.discriminatedUnion('provider', [tencentcloudOptions, fileOptions]),
 );
 
+const DEFAULT_SOURCE = sourceSchema.parse({ provider: 'tencentcloud' });
+
 const stateSchema = z.strictObject({
   dir: z
     .string()
@@ -34,17 +36,32 @@ const deliverySchema = z.strictObject({
 });
 
 /** The whole config file. The single source of truth: validation, types and `audit config schema`. */
-export const configSchema = z.strictObject({
+export const configSchema = z
+  .strictObject({
   source: sourceSchema
-    .prefault({ provider: 'tencentcloud' })
-    .describe('Where events come from: Tencent CloudAudit (the default, provider may be omitted) or a recorded file (provider: file).'),
+    .optional()
+    .describe('One source of events, the same as a `sources` list of one: Tencent CloudAudit (the default, provider may be omitted) or a recorded file (provider: file).'),
+  sources: z
+    .array(sourceSchema)
+    .min(1)
+    .optional()
+    .describe('Every trail to watch, each with its own checkpoints per partition (provider/account/region). Default: Tencent CloudAudit in ap-guangzhou.'),
   rules: rulesConfigSchema,
   notifiers: notifiersConfigSchema,
   state: stateSchema.prefault({}).describe('Where the state between runs is kept.'),
   delivery: deliverySchema.prefault({}).describe('Limits on delivering alerts in one run.'),
   locale: localeSchema.optional(),
   timezone: timeZoneSchema.optional(),
-});
+})
+  .superRefine((c, ctx) => {
+    if (c.source && c.sources) ctx.addIssue({ code: 'custom', path: ['sources'], message: 'give either source or sources, not both' });
+    const list = c.sources ?? [];
+    if (list.length > 1 && list.some((s) => s.provider === 'file')) {
+      ctx.addIssue({ code: 'custom', path: ['sources'], message: 'a recorded file (provider: file) is replayed on its own: use --input, or one source' });
+    }
+  })
+  // One shape for the rest of the program: always a list.
+  .transform(({ source, sources, ...rest }) => ({ ...rest, sources: sources ?? [source ?? DEFAULT_SOURCE] }));
 
 export type Config = z.output<typeof configSchema>;
-export type SourceConfig = Config['source'];
+export type SourceConfig = z.output<typeof sourceSchema>;

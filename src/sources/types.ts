@@ -45,6 +45,11 @@ export interface Source {
   fetch(partition: string, range: TimeRange, options?: FetchOptions): AsyncIterable<AuditEvent[]>;
   stats(): SourceStats;
   close?(): Promise<void>;
+  /**
+   * The name an earlier version kept this partition's checkpoint under (`tencentcloud/ap-guangzhou`
+   * before accounts were part of it), so an upgrade neither re-reads nor skips anything.
+   */
+  previousName?(partition: string): string | undefined;
 }
 
 export interface SourceContext {

@@ -47,7 +47,7 @@ describe('config bounds: valid (just inside each limit)', () => {
 
   it('keeps the values in milliseconds', () => {
     const c = parseConfig(`${source('  timeout: 10m\n  lateness: 1d\n')}${windowRule('window: 7d, every: 7d, suppress: 30d')}`, {}, 'a');
-    expect(c.source).toMatchObject({ timeout: 600_000, lateness: 86_400_000 });
+    expect(c.sources[0]).toMatchObject({ timeout: 600_000, lateness: 86_400_000 });
     expect(c.rules[0]).toMatchObject({ rule: { window: 604_800_000, every: 604_800_000, suppress: 2_592_000_000 } });
   });
 });

@@ -20,17 +20,17 @@ function issuesOf(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
 describe('parseConfig: valid', () => {
   it('fills every default from an empty file', () => {
     const c = parseConfig('', {}, 'audit.yaml');
-    expect(c.source).toMatchObject({ provider: 'tencentcloud', regions: ['ap-guangzhou'], api: 'LookUpEvents', credentials: 'auto', lateness: 900_000, maxRequestsPerSecond: 10 });
+    expect(c.sources[0]).toMatchObject({ provider: 'tencentcloud', regions: ['ap-guangzhou'], api: 'LookUpEvents', credentials: 'auto', lateness: 900_000, maxRequestsPerSecond: 10 });
     expect(c.notifiers).toEqual([expect.objectContaining({ name: 'console', type: 'stdout' })]);
     expect(c.rules.length).toBe(1);
   });
 
   it('reads durations, regions and ${VAR} with defaults', () => {
     const c = parseConfig('source:\n  regions: [ap-guangzhou, ap-shanghai]\n  lateness: 2h\n  endpoint: "${EP:-http://127.0.0.1:9000}"\n', {}, 'a');
-    if (c.source.provider !== 'tencentcloud') throw new Error('expected the Tencent source');
-    expect(c.source.regions).toEqual(['ap-guangzhou', 'ap-shanghai']);
-    expect(c.source.lateness).toBe(7_200_000);
-    expect(c.source.endpoint).toBe('http://127.0.0.1:9000');
+    if (c.sources[0].provider !== 'tencentcloud') throw new Error('expected the Tencent source');
+    expect(c.sources[0].regions).toEqual(['ap-guangzhou', 'ap-shanghai']);
+    expect(c.sources[0].lateness).toBe(7_200_000);
+    expect(c.sources[0].endpoint).toBe('http://127.0.0.1:9000');
   });
 
   it('keeps an empty rules list (nothing alerts)', () => {
@@ -82,5 +82,23 @@ describe('findConfig', () => {
   it('falls back to built-in defaults when no file exists', () => {
     const dir = mkdtempSync(join(tmpdir(), 'audit-find-'));
     expect(findConfig(undefined, { HOME: dir }, dir)).toEqual({ path: null, origin: 'defaults' });
+  });
+});
+
+describe('parseConfig: sources', () => {
+  it('a list of sources, each with its own provider defaults; source: is a list of one', () => {
+    const c = parseConfig('sources:\n  - { regions: [ap-guangzhou] }\n  - { provider: tencentcloud, regions: [ap-shanghai], lateness: 5m }\n', {}, 'a');
+    expect(c.sources.map((s) => [s.provider, (s as { regions: string[] }).regions, s.lateness])).toEqual([
+      ['tencentcloud', ['ap-guangzhou'], 900_000],
+      ['tencentcloud', ['ap-shanghai'], 300_000],
+    ]);
+    expect(parseConfig('source: { regions: [ap-beijing] }\n', {}, 'a').sources).toHaveLength(1);
+  });
+
+  it('rejects both keys, an empty list, and a recorded file among others, naming the path', () => {
+    expect(issuesOf('source: {}\nsources: [{}]\n').join('\n')).toContain('sources: give either source or sources');
+    expect(issuesOf('sources: []\n').join('\n')).toMatch(/^sources: /m);
+    expect(issuesOf('sources:\n  - {}\n  - { provider: file, path: x.ndjson }\n').join('\n')).toContain('sources: a recorded file');
+    expect(issuesOf('sources:\n  - {}\n  - { regions: [ap-guangzhou], maxAttempts: 0 }\n').join('\n')).toContain('sources[1].maxAttempts');
   });
 });

@@ -4,7 +4,7 @@ import type { AuditEvent } from '../../events/index.js';
 import type { CommandContext } from '../context.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
-import { parseRange, profileOption, resolveOutput, withProfile } from '../options.js';
+import { parseRange, profileOption, resolveOutput } from '../options.js';
 import { lineWriter } from '../output.js';
 
 export interface EventsOptions {
@@ -149,10 +149,16 @@ async function openSource(
   // way, before the first API call.
   const { validateEverything } = await import('../../config/validate.js');
   await validateEverything(loaded);
-  const source = loaded.config.source;
-  // Filters and regions narrow the Tencent listing itself; other sources are filtered here only.
-  const named = withProfile(source, profile);
-  return createSource(named.provider === 'tencentcloud' ? { ...named, ...narrow, eventNames: (narrow.eventNames as string[]) ?? named.eventNames } : named, deps);
+  const { withConfigProfile } = await import('../options.js');
+  const { sources } = withConfigProfile(loaded, profile).config;
+  // Filters narrow the Tencent listing itself (other sources are filtered here only); --region any API source's.
+  const { regions, ...tencentOnly } = narrow as { regions?: string[] } & Record<string, unknown>;
+  const narrowed = sources.map((s) => {
+    if (s.provider === 'file') return s;
+    const withRegions = regions ? { ...s, regions } : s;
+    return s.provider === 'tencentcloud' ? { ...withRegions, ...tencentOnly, eventNames: (tencentOnly.eventNames as string[]) ?? s.eventNames } : withRegions;
+  });
+  return createSource(narrowed, deps);
 }
 
 /** One self-overwriting status line on stderr while pages arrive; only in a terminal. */

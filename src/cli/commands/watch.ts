@@ -36,7 +36,7 @@ export async function runWatchCommand(ctx: CommandContext, flags: WatchOptions):
   const loaded = withConfigProfile(await ctx.config(), flags.profile);
   const [{ prepareRules }, { checkSession }] = await Promise.all([import('../../config/validate.js'), import('../../pipeline.js')]);
   const prepared = await prepareRules(loaded);
-  const schedule = flags.schedule ?? loaded.config.source.schedule ?? '* * * * *';
+  const schedule = flags.schedule ?? loaded.config.sources.find((s) => s.schedule)?.schedule ?? '* * * * *';
   const cron = (await import('node-cron')).default;
   if (!cron.validate(schedule)) {
     const where = flags.schedule ? '--schedule' : 'source.schedule';
