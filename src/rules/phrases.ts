@@ -28,6 +28,8 @@ function facts(e: AuditEvent) {
   return {
     who: clean(e.actor.name ?? e.actor.id ?? e.actor.accessKeyId ?? '', 60),
     where: [e.service, e.region].filter(Boolean).map((t) => clean(t!, 40)),
+    // With several accounts watched, which one it happened in is part of what happened.
+    account: e.account ? clean(e.account, 40) : '',
     names: names.slice(0, 3),
     more: Math.max(0, names.length - 3),
     ip: e.sourceIp ? clean(e.sourceIp, 60) : '',
@@ -40,7 +42,8 @@ const en: Phrases = {
   event(e) {
     const f = facts(e);
     const on = f.names.length ? ` on ${f.names.join(', ')}${f.more ? ` and ${f.more} more` : ''}` : '';
-    return `${f.who || 'someone'} called ${f.name}${f.where.length ? ` (${f.where.join(', ')})` : ''}${on}${f.ip ? ` from ${f.ip}` : ''}${f.error ? `, failed: ${f.error}` : ''}`;
+    const where = [...f.where, ...(f.account ? [`account ${f.account}`] : [])];
+    return `${f.who || 'someone'} called ${f.name}${where.length ? ` (${where.join(', ')})` : ''}${on}${f.ip ? ` from ${f.ip}` : ''}${f.error ? `, failed: ${f.error}` : ''}`;
   },
   duration: formatDuration,
   count: (n, span) => `${n} matching events in ${span}`,
@@ -56,7 +59,8 @@ const ZH_UNITS: Record<string, string> = { d: '天', h: '小时', m: '分钟', s
 const zh: Phrases = {
   event(e) {
     const f = facts(e);
-    const parts = [`${f.who || '未知身份'} 调用 ${f.name}${f.where.length ? `（${f.where.join('，')}）` : ''}`];
+    const where = [...f.where, ...(f.account ? [`账号 ${f.account}`] : [])];
+    const parts = [`${f.who || '未知身份'} 调用 ${f.name}${where.length ? `（${where.join('，')}）` : ''}`];
     if (f.names.length) parts.push(`资源 ${f.names.join('、')}${f.more ? ` 等 ${f.names.length + f.more} 个` : ''}`);
     if (f.ip) parts.push(`来源 ${f.ip}`);
     if (f.error) parts.push(`失败：${f.error}`);

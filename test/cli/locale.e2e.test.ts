@@ -20,7 +20,7 @@ describe('audit check in the reader\'s language and zone', () => {
     const text = await runCli(['check', '--input', EVENTS, '--no-state', '--output', 'text'], { cwd: dir, env: env({ LANG: 'zh_CN.UTF-8', TZ: 'Asia/Shanghai' }) });
     expect(text.code, text.stderr).toBe(0);
     const root = text.stdout.split('\n').find((l) => l.includes('root-console-login'))!;
-    expect(root).toMatch(/^2026-11-22 18:00:40 CST {2}严重 {6}root-console-login {6}根账号 root 从 198\.51\.100\.7 登录控制台，已使用 MFA$/);
+    expect(root).toMatch(/^2026-11-22 18:00:40 CST {2}严重 {6}root-console-login {6}根账号 root（账号 100012345678）从 198\.51\.100\.7 登录控制台，已使用 MFA$/);
 
     const json = await runCli(['check', '--input', EVENTS, '--no-state', '--output', 'json'], { cwd: dir, env: env({ LANG: 'zh_CN.UTF-8', TZ: 'Asia/Shanghai' }) });
     const first = JSON.parse(json.stdout.split('\n')[0]);
@@ -33,7 +33,7 @@ describe('audit check in the reader\'s language and zone', () => {
     writeFileSync(config, 'locale: en\ntimezone: UTC\n');
     const r = await runCli(['check', '--config', config, '--input', EVENTS, '--no-state', '--output', 'text'], { cwd: dir, env: env({ LANG: 'zh_CN.UTF-8', TZ: 'Asia/Shanghai' }) });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('2026-11-22 10:00:40 UTC  CRITICAL  root-console-login      Root account root signed in to the console from 198.51.100.7, with MFA');
+    expect(r.stdout).toContain('2026-11-22 10:00:40 UTC  CRITICAL  root-console-login      Root account root (account 100012345678) signed in to the console from 198.51.100.7, with MFA');
   });
 
   it('an unknown time zone or locale is a config error naming the key', async () => {

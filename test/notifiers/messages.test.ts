@@ -79,7 +79,7 @@ describe.each(['zh-CN', 'en'] as const)('messages in %s', (locale) => {
     for (const a of alerts) expect(report.get(a.id)!.get('chat')!.ok).toBe(true);
     const text = VENDORS[vendor](rx.requests[0].body);
     // Severity first, local time with its zone, the key id, the place, and no fingerprints.
-    expect(text).toContain(locale === 'zh-CN' ? '【严重】云审计跟踪集被停止、删除或修改' : '[CRITICAL] CloudAudit tracking stopped, deleted or changed');
+    expect(text).toContain(locale === 'zh-CN' ? '【严重】审计跟踪被停止、删除或修改' : '[CRITICAL] Audit trail stopped, deleted or changed');
     expect(text).toContain('2026-11-23 00:00:40 CST');
     expect(text).toContain('AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE');
     expect(text).toContain('203.0.113.9 (广东省深圳市)');
@@ -97,8 +97,8 @@ describe.each(['zh-CN', 'en'] as const)('messages in %s', (locale) => {
     expect(got.env.AUDIT_TEXT).toBe(got.argv[0]);
     expect(got.argv[0]).toBe(
       locale === 'zh-CN'
-        ? '【严重】云审计跟踪集被停止、删除或修改：运维-张三 调用 DeleteAudit（cloudaudit，ap-guangzhou），资源 audit-prod，来源 203.0.113.9（2026-11-23 00:00:40 CST，账号 100000000001）；同一事件还触发：【高危】资源被删除；【中危】敏感操作'
-        : '[CRITICAL] CloudAudit tracking stopped, deleted or changed: 运维-张三 called DeleteAudit (cloudaudit, ap-guangzhou) on audit-prod from 203.0.113.9 (2026-11-23 00:00:40 CST, account 100000000001); also matched: [HIGH] Resource deleted, [MEDIUM] Sensitive operation',
+        ? '【严重】审计跟踪被停止、删除或修改：运维-张三 调用 DeleteAudit（cloudaudit，ap-guangzhou，账号 100000000001），资源 audit-prod，来源 203.0.113.9（2026-11-23 00:00:40 CST）；同一事件还触发：【高危】资源被删除；【中危】敏感操作'
+        : '[CRITICAL] Audit trail stopped, deleted or changed: 运维-张三 called DeleteAudit (cloudaudit, ap-guangzhou, account 100000000001) on audit-prod from 203.0.113.9 (2026-11-23 00:00:40 CST); also matched: [HIGH] Resource deleted, [MEDIUM] Sensitive operation',
     );
   });
 });
@@ -130,6 +130,6 @@ describe('one message per event', () => {
     const alerts = await alertsFor(['en', 'zh-CN']);
     await send([{ name: 'ding', type: 'webhook', format: 'dingtalk', url: rx.url('/dingtalk/robot/send?access_token=t'), locale: 'zh-CN' }], 'en', alerts);
     expect(rx.requests[0].body.markdown.text).toContain('同一事件还触发');
-    expect(rx.requests[0].body.markdown.title).toBe('【严重】云审计跟踪集被停止、删除或修改');
+    expect(rx.requests[0].body.markdown.title).toBe('【严重】审计跟踪被停止、删除或修改');
   });
 });

@@ -18,7 +18,7 @@ describe('audit check flags', () => {
     world = await makeWorld({ events: [first], rules });
     const dry = await world.check(['--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/Root account root signed in to the console/);
+    expect(dry.stdout).toMatch(/Root account root \(account \d+\) signed in to the console/);
     expect(await world.readState()).toBeNull();
     expect(world.receiver.requests).toHaveLength(0);
 

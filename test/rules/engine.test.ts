@@ -19,7 +19,7 @@ describe('per-event rules', () => {
     expect(a.id).toMatch(/^[0-9a-f]{64}$/);
     const [again] = run([{ id: 'del', when: { name: 'Delete*' }, severity: 'high' }], [e]);
     expect(again.id).toBe(a.id);
-    expect(a.summary).toContain('del: alice called DeleteBucket (cvm, ap-guangzhou) from 203.0.113.7');
+    expect(a.summary).toContain('del: alice called DeleteBucket (cvm, ap-guangzhou, account 100000000001) from 203.0.113.7');
   });
 
   it('renders a summary template against the alert and the event', () => {
@@ -304,11 +304,11 @@ describe('alerts in the reader\'s language', () => {
     const del = (s: number) => ev({ time: at(s), name: 'DeleteBucket', service: 'cos', readOnly: false, resources: [{ type: 'cos', name: 'logs' }] });
     const first = engine.push(del(10));
     expect(first[0].rule.title).toBe('资源被删除');
-    expect(first[0].summary).toBe('资源被删除：alice 调用 DeleteBucket（cos，ap-guangzhou），资源 logs，来源 203.0.113.7');
-    expect(first[0].l10n?.en).toEqual({ title: 'Resource deleted', summary: 'Resource deleted: alice called DeleteBucket (cos, ap-guangzhou) on logs from 203.0.113.7' });
+    expect(first[0].summary).toBe('资源被删除：alice 调用 DeleteBucket（cos，ap-guangzhou，账号 100000000001），资源 logs，来源 203.0.113.7');
+    expect(first[0].l10n?.en).toEqual({ title: 'Resource deleted', summary: 'Resource deleted: alice called DeleteBucket (cos, ap-guangzhou, account 100000000001) on logs from 203.0.113.7' });
     engine.push(del(20));
     const window = engine.finish().find((a) => a.rule.id === 'many-deletes')!;
-    expect(window.summary).toBe('删除过多：5 分钟内 2 个匹配事件（actor.name=alice）；最近一次：alice 调用 DeleteBucket（cos，ap-guangzhou），资源 logs，来源 203.0.113.7');
+    expect(window.summary).toBe('删除过多：5 分钟内 2 个匹配事件（actor.name=alice）；最近一次：alice 调用 DeleteBucket（cos，ap-guangzhou，账号 100000000001），资源 logs，来源 203.0.113.7');
     // A title the user wrote is theirs in every language.
     expect(window.l10n?.en?.title).toBe('删除过多');
   });

@@ -83,6 +83,6 @@ export function alertView(alert: Alert, shown: Presentation): AlertView {
     [l.eventId, e.id],
   ];
   const also = (alert.bundle ?? []).map((b) => `${tagOf(l, b.rule.severity.toUpperCase())}${b.rule.title}`);
-  const url = consoleLink(e);
-  return { ...base, fields: fields.filter(([, v]) => v !== ''), also, link: url ? { label: l.console, url } : undefined };
+  const link = consoleLink(e, shown.locale);
+  return { ...base, fields: fields.filter(([, v]) => v !== ''), also, link: link ? { label: l.console(link.service), url: link.url } : undefined };
 }

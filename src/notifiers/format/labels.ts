@@ -24,7 +24,7 @@ export interface Labels {
   count: string;
   window: string;
   alsoMatched: string;
-  console: string;
+  console(service: string): string;
   alerts: string;
   digestTitle(n: number): string;
   digestSummary(n: number, byRule: [string, number][]): string;
@@ -53,7 +53,7 @@ const en: Labels = {
   count: 'Count',
   window: 'Window',
   alsoMatched: 'Also matched',
-  console: 'Open in the CloudAudit console',
+  console: (service) => `Open in the ${service} console`,
   alerts: 'Alerts',
   digestTitle: (n) => `${n} more alerts`,
   digestSummary: (n, byRule) => `and ${n} more: ${byRule.map(([rule, k]) => `${k} ${rule}`).join(', ')}`,
@@ -82,7 +82,7 @@ const zh: Labels = {
   count: '次数',
   window: '时间窗口',
   alsoMatched: '同一事件还触发',
-  console: '在云审计控制台查看',
+  console: (service) => `在${service}控制台查看`,
   alerts: '告警数',
   digestTitle: (n) => `另有 ${n} 条告警`,
   digestSummary: (n, byRule) => `另有 ${n} 条：${byRule.map(([rule, k]) => `${rule} ${k} 条`).join('，')}`,

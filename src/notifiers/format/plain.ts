@@ -13,7 +13,9 @@ export function plainText(alert: Alert, shown: Presentation, max = 300): string 
   const view = alertView(alert, shown);
   const l = view.labels;
   const zh = shown.locale === 'zh-CN';
-  const when = [localTime(alert.time, shown.timeZone), alert.event.account ? `${l.account} ${alert.event.account}` : null].filter(Boolean).join(zh ? '，' : ', ');
+  // The account once: summaries of per-event rules already name it.
+  const account = alert.event.account && !view.summary.includes(alert.event.account) ? `${l.account} ${alert.event.account}` : null;
+  const when = [localTime(alert.time, shown.timeZone), account].filter(Boolean).join(zh ? '，' : ', ');
   const also = view.also.length ? `${zh ? '；' : '; '}${zh ? l.alsoMatched : l.alsoMatched.toLowerCase()}${l.colon}${view.also.join(l.comma)}` : '';
   return truncateChars(oneLine(`${view.title}${l.colon}${view.summary}${zh ? `（${when}）` : ` (${when})`}${also}`), max);
 }

@@ -2,12 +2,13 @@ import { defineBuiltinRule } from './define.js';
 
 export default defineBuiltinRule({
   id: 'audit-tampering',
-  title: 'CloudAudit tracking stopped, deleted or changed',
-  zh: '云审计跟踪集被停止、删除或修改',
-  description: 'A CloudAudit tracking set was stopped, deleted or modified.',
+  title: 'Audit trail stopped, deleted or changed',
+  zh: '审计跟踪被停止、删除或修改',
+  description: 'A trail was stopped, deleted or modified: a CloudAudit tracking set, a CloudTrail trail or an ActionTrail trail.',
   severity: 'critical',
   when: {
-    name: ['StopLogging', 'DeleteAudit', 'DeleteAuditTrack', 'UpdateAudit', 'ModifyAuditTrack', 'ModifyEventsAuditTrack'],
+    // CloudAudit's own, then CloudTrail's and ActionTrail's (which share these names).
+    name: ['StopLogging', 'DeleteAudit', 'DeleteAuditTrack', 'UpdateAudit', 'ModifyAuditTrack', 'ModifyEventsAuditTrack', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'],
     error: null,
   },
   why: 'Turning off or redirecting the audit trail is what an intruder does before acting unseen.',

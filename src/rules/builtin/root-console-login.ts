@@ -30,7 +30,7 @@ export default defineBuiltinRule({
   id: 'root-console-login',
   title: 'Root account signed in to the console',
   zh: '根账号登录控制台',
-  description: 'The root (main) account signed in to the Tencent Cloud console. Day-to-day work should use CAM sub-users.',
+  description: 'The root (main) account signed in to the console (Tencent Cloud, Alibaba Cloud or AWS). Day-to-day work should use sub-users (CAM, RAM, IAM).',
   severity: 'critical',
   when: { login: true, 'actor.root': true },
   why: 'Teams work through sub-users; a root sign-in is rare and may mean a leaked password.',
@@ -42,9 +42,11 @@ export default defineBuiltinRule({
     const code = e.error ? clean(e.error.code, 80) : null;
     if (locale === 'zh-CN') {
       const how = mfa === true ? '已使用 MFA' : mfa === false ? '未使用 MFA' : '未记录是否使用 MFA';
-      return `根账号 ${who} 从 ${ip ?? '未知地址'} 登录控制台，${how}${code ? `（失败：${code}）` : ''}`.replace(/\s+/g, ' ');
+      const account = e.account ? `（账号 ${clean(e.account, 40)}）` : ' ';
+      return `根账号 ${who}${account}从 ${ip ?? '未知地址'} 登录控制台，${how}${code ? `（失败：${code}）` : ''}`.replace(/\s+/g, ' ');
     }
     const how = mfa === true ? 'with MFA' : mfa === false ? 'WITHOUT MFA' : 'MFA use not recorded';
-    return `Root account ${who} signed in to the console from ${ip ?? 'an unknown address'}, ${how}${code ? ` (failed: ${code})` : ''}`.replace(/\s+/g, ' ');
+    const account = e.account ? ` (account ${clean(e.account, 40)})` : '';
+    return `Root account ${who}${account} signed in to the console from ${ip ?? 'an unknown address'}, ${how}${code ? ` (failed: ${code})` : ''}`.replace(/\s+/g, ' ');
   },
 });
