@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { storedEventSchema } from '../events/index.js';
 import { SEVERITIES } from '../rules/model.js';
+import { LOCALES } from '../util/locale.js';
 
 /** Bumped whenever the file's shape changes; older versions are migrated on load, others moved aside. */
 export const STATE_VERSION = 2;
@@ -17,6 +18,8 @@ export const alertSchema = z.object({
   count: z.number(),
   group: z.record(z.string(), z.unknown()).nullable(),
   window: z.object({ start: z.string(), end: z.string() }).nullable(),
+  /** The title and summary in other languages some notifiers read: a retry from the outbox still writes in theirs. */
+  l10n: z.partialRecord(z.enum(LOCALES), z.object({ title: z.string(), summary: z.string() })).optional(),
 });
 
 export const pendingDeliverySchema = z.object({

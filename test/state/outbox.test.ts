@@ -8,6 +8,17 @@ beforeEach(async () => void (tmp = await makeTmp()));
 afterEach(() => tmp.cleanup());
 
 describe('outbox', () => {
+  it('keeps an alert\'s other languages, so a retry in a later run writes in the reader\'s', async () => {
+    const { logger } = captureLogger();
+    const clock = manualClock('2024-05-01T10:05:00Z');
+    const run1 = await openState({ dir: tmp.dir, logger, now: clock.now });
+    const alert = { ...sampleAlert('al-1'), l10n: { 'zh-CN': { title: '根账号登录控制台', summary: '根账号 root 登录控制台' } } };
+    run1.outbox.add(alert, ['ding']);
+    await run1.save();
+    const run2 = await openState({ dir: tmp.dir, logger, now: clock.now });
+    expect(run2.outbox.list()[0].alert.l10n).toEqual(alert.l10n);
+  });
+
   it('keeps an alert until every notifier has it, across runs', async () => {
     const { logger } = captureLogger();
     const clock = manualClock('2024-05-01T10:05:00Z');
