@@ -51,19 +51,30 @@ const PLAIN_SETTING = /^(?:[a-z]+(?:-(?:[a-z]+|\d{1,4}))*|\d+(?:\.\d+)?(?:ms|s|m
 
 /**
  * Every secret the (interpolated, not yet validated) config holds: notifier URLs' tokens,
- * signing secrets and header values, and the Tencent SecretKey and session token, whether
- * written in the file or read from the environment by `credentials: auto|env`.
+ * signing secrets and header values, and every source's secret keys, session tokens and role
+ * external ids (Tencent, Alibaba Cloud, AWS), whether written in the file or read from the
+ * environment by `credentials: auto|env`.
  */
 function configSecrets(input: any, env: NodeJS.ProcessEnv): string[] {
-  const creds = input?.source?.credentials;
+  const sources: any[] = [input?.source, ...(Array.isArray(input?.sources) ? input.sources : [])].filter((s) => s && typeof s === 'object');
   const notifiers: unknown[] = Array.isArray(input?.notifiers) ? input.notifiers : [];
   return [
     ...notifiers.flatMap(notifierSecrets),
-    ...(creds && typeof creds === 'object' ? [creds.secretKey, creds.token] : []),
-    env.TENCENTCLOUD_SECRET_KEY,
-    env.TENCENTCLOUD_SESSION_TOKEN,
-  ].filter((s): s is string => typeof s === 'string');
+    ...sources.flatMap((s) => {
+      const c = s.credentials && typeof s.credentials === 'object' ? s.credentials : {};
+      const roles: any[] = Array.isArray(s.accounts) ? s.accounts : [];
+      return [c.secretKey, c.token, c.accessKeySecret, c.securityToken, c.secretAccessKey, c.sessionToken, ...roles.map((r) => r?.externalId)];
+    }),
+    ...SECRET_ENV.map((name) => env[name]),
+  ].filter((s): s is string => typeof s === 'string' && s !== '');
 }
+
+/** The providers' own variables for secret keys and session tokens. */
+const SECRET_ENV = [
+  'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN',
+  'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN',
+  'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+];
 
 /** Whole values of the fields that carry secrets: an issue line never echoes one, even half-valid. */
 function fieldValues(input: any): string[] {

@@ -3,6 +3,8 @@ import { boundedDuration } from '../util/duration-schema.js';
 import { MAX_TIMEOUT_MS } from '../util/duration.js';
 import { fileOptions } from '../sources/file/source.js';
 import { tencentcloudOptions } from '../sources/tencentcloud/options.js';
+import { alibabacloudOptions } from '../sources/alibabacloud/options.js';
+import { awsOptions } from '../sources/aws/options.js';
 import { rulesConfigSchema } from '../rules/config.js';
 import { notifiersConfigSchema } from '../notifiers/config.js';
 import { localeSchema, timeZoneSchema } from '../util/locale.js';
@@ -10,7 +12,7 @@ import { localeSchema, timeZoneSchema } from '../util/locale.js';
 /** A union on `provider`; an object without `provider` means Tencent Cloud, as it always did. */
 const sourceSchema = z.preprocess(
   (value) => (value && typeof value === 'object' && !('provider' in value) ? { provider: 'tencentcloud', ...value } : value),
-  z.discriminatedUnion('provider', [tencentcloudOptions, fileOptions]),
+  z.discriminatedUnion('provider', [tencentcloudOptions, alibabacloudOptions, awsOptions, fileOptions]),
 );
 
 const DEFAULT_SOURCE = sourceSchema.parse({ provider: 'tencentcloud' });

@@ -1,10 +1,14 @@
 import { fileSource } from './file/source.js';
 import { tencentcloudSource } from './tencentcloud/index.js';
+import { alibabacloudSource } from './alibabacloud/index.js';
+import { awsSource } from './aws/index.js';
 import type { Source, SourceContext } from './types.js';
 
 /** Source plugins by `source.provider`: the only list (the config schema reads it too). */
 export const sourcePlugins = {
   tencentcloud: tencentcloudSource,
+  alibabacloud: alibabacloudSource,
+  aws: awsSource,
   file: fileSource,
 };
 

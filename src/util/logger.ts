@@ -15,6 +15,8 @@ export const REDACT_PATHS = [
   'secretKey', '*.secretKey', '*.*.secretKey', 'SecretKey', '*.SecretKey',
   'token', '*.token', '*.*.token', 'Token', '*.Token',
   'secret', '*.secret', '*.*.secret',
+  'accessKeySecret', '*.accessKeySecret', '*.*.accessKeySecret', 'secretAccessKey', '*.secretAccessKey', '*.*.secretAccessKey',
+  'securityToken', '*.securityToken', '*.*.securityToken', 'sessionToken', '*.sessionToken', '*.*.sessionToken',
   'signature', '*.signature', 'Signature', '*.Signature',
   'authorization', '*.authorization', 'Authorization', '*.Authorization',
   'headers.authorization', '*.headers.authorization', 'headers.Authorization', '*.headers.Authorization',

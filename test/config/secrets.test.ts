@@ -68,6 +68,27 @@ describe('parseConfig registers the secrets the config holds', () => {
     });
     expect(redact(`${key} ${token} ${envKey} ${envToken} AKIDexample`)).toBe('*** *** *** *** AKIDexample');
   });
+
+  it('every source of a sources: list, every provider\'s keys and tokens, and role external ids', () => {
+    const v = Array.from({ length: 10 }, fresh);
+    // Registered before validation: masked even where the rest of the config is rejected.
+    const parse = () => parseConfig(
+      [
+        'sources:',
+        `  - { provider: tencentcloud, credentials: { secretId: AKIDexample, secretKey: "${v[0]}" }, accounts: [{ id: "100012345678", roleArn: "qcs::cam::uin/100012345678:roleName/R", externalId: "${v[1]}" }] }`,
+        `  - { provider: alibabacloud, account: "1234", credentials: { accessKeyId: LTAIexample, accessKeySecret: "${v[2]}", securityToken: "${v[3]}" } }`,
+        `  - { provider: aws, account: "123456789012", credentials: { accessKeyId: AKIAexample, secretAccessKey: "${v[4]}", sessionToken: "${v[5]}" } }`,
+      ].join('\n'),
+      { ALIBABA_CLOUD_ACCESS_KEY_SECRET: v[6], ALIBABA_CLOUD_SECURITY_TOKEN: v[7], AWS_SECRET_ACCESS_KEY: v[8], AWS_SESSION_TOKEN: v[9] },
+    );
+    try {
+      parse();
+    } catch {
+      /* only what was registered matters here */
+    }
+    expect(redact(v.join(' '))).toBe(Array(10).fill('***').join(' '));
+    expect(redact('LTAIexample AKIAexample')).toBe('LTAIexample AKIAexample');
+  });
 });
 
 describe('config errors name the path, never a secret', () => {

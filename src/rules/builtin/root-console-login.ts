@@ -10,6 +10,8 @@ const MFA_PATHS = [
   'raw.userIdentity.sessionContext.attributes.mfaAuthenticated',
   'raw.additionalEventData.MFAUsed',
   'raw.additionalEventData.mfaUsed',
+  // ActionTrail's ConsoleSignin.
+  'raw.additionalEventData.isMFAChecked',
 ];
 const YES = new Set(['true', '1', 'yes', 'y']);
 const NO = new Set(['false', '0', 'no', 'n']);
