@@ -6,6 +6,7 @@ import { BUILTIN_PACKS, BUILTIN_RULES } from './builtin/index.js';
 /** One entry of the config's `rules:` list, after validation. */
 export type RulesConfigItem =
   | { kind: 'file'; file: string }
+  | { kind: 'sigma'; sigma: string }
   | { kind: 'builtin'; builtin: string }
   | { kind: 'inline'; rule: RuleSpec }
   | { kind: 'override'; override: RuleOverride };
@@ -15,6 +16,14 @@ const fileItem = z
     file: z.string().min(1).describe("A glob of YAML rule files, relative to the config file's directory, e.g. ./rules/*.yaml; matching no file is an error."),
   })
   .describe('Rules from files: each file is a YAML list of rules.');
+const sigmaItem = z
+  .strictObject({
+    sigma: z
+      .string()
+      .min(1)
+      .describe("A glob of Sigma rule files (YAML), relative to the config file's directory, e.g. ./rules/sigma/*.yml; matching no file is an error."),
+  })
+  .describe('Sigma rules: detection and correlation (event_count, value_count) rules, translated to rules of this tool; see docs/rules.md, Sigma.');
 const BUILTIN_NAMES = [...Object.keys(BUILTIN_PACKS), ...Object.keys(BUILTIN_RULES)];
 
 const builtinItem = z
@@ -51,7 +60,7 @@ function forward(result: z.ZodSafeParseResult<unknown>, ctx: z.RefinementCtx): v
 export const rulesConfigItemSchema = z.unknown().transform((item, ctx): RulesConfigItem => {
   const obj = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : undefined;
   if (!obj) {
-    ctx.addIssue({ code: 'custom', message: 'expected a rule, { file: <glob> } or { builtin: <name> }' });
+    ctx.addIssue({ code: 'custom', message: 'expected a rule, { file: <glob> }, { sigma: <glob> } or { builtin: <name> }' });
     return z.NEVER;
   }
   // `{ id: resource-deletoin, severity: critical }` meant to tune a built-in: say which one.
@@ -60,13 +69,14 @@ export const rulesConfigItemSchema = z.unknown().transform((item, ctx): RulesCon
     ctx.addIssue({ code: 'custom', message: `no built-in rule "${obj.id}" to tune (did you mean "${misspelt}"?); a rule of your own needs a when`, path: ['id'] });
     return z.NEVER;
   }
-  const schema = 'file' in obj ? fileItem : 'builtin' in obj ? builtinItem : typeof obj.id === 'string' && obj.id in BUILTIN_RULES ? ruleOverrideSchema : ruleSchema;
+  const schema = 'file' in obj ? fileItem : 'sigma' in obj ? sigmaItem : 'builtin' in obj ? builtinItem : typeof obj.id === 'string' && obj.id in BUILTIN_RULES ? ruleOverrideSchema : ruleSchema;
   const result = schema.safeParse(obj);
   if (!result.success) {
     forward(result, ctx);
     return z.NEVER;
   }
   if (schema === fileItem) return { kind: 'file', file: (result.data as { file: string }).file };
+  if (schema === sigmaItem) return { kind: 'sigma', sigma: (result.data as { sigma: string }).sigma };
   if (schema === builtinItem) return { kind: 'builtin', builtin: (result.data as { builtin: string }).builtin };
   if (schema === ruleOverrideSchema) return { kind: 'override', override: result.data as RuleOverride };
   return { kind: 'inline', rule: result.data as RuleSpec };
@@ -85,7 +95,8 @@ export const rulesConfigItemShapes = z.union([
     .extend({ id: z.enum(Object.keys(BUILTIN_RULES) as [string, ...string[]]).describe('The id of the built-in rule to tune.') })
     .describe(ruleOverrideSchema.description!),
   ruleSchema,
-]).describe("One entry: { builtin: <pack or rule> }, { file: <glob> }, a built-in's id with the fields to change, or a rule of your own.");
+  sigmaItem,
+]).describe("One entry: { builtin: <pack or rule> }, { file: <glob> }, { sigma: <glob> }, a built-in's id with the fields to change, or a rule of your own.");
 
 export const DEFAULT_RULES_CONFIG = [{ builtin: 'recommended' }];
 
@@ -107,7 +118,7 @@ export const rulesConfigSchema = z
   })
   .prefault(DEFAULT_RULES_CONFIG)
   .describe(
-    'Which rules run: built-in packs or rules, rule files, inline rules, and built-ins tuned by repeating their id. Default: the recommended pack; an empty list means nothing alerts.',
+    'Which rules run: built-in packs or rules, rule files, Sigma rule files, inline rules, and built-ins tuned by repeating their id. Default: the recommended pack; an empty list means nothing alerts.',
   );
 
 export type RulesConfig = z.output<typeof rulesConfigSchema>;

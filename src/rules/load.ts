@@ -3,6 +3,7 @@ import { BUILTIN_PACKS, BUILTIN_RULES } from './builtin/index.js';
 import type { LoadedRule } from './compile.js';
 import { rulesConfigSchema, type RulesConfigItem } from './config.js';
 import { displayPath, expandRuleGlob, formatPath, readRuleFile } from './files.js';
+import { readSigmaFiles } from './sigma/index.js';
 import { keyedRuleTypes } from './types/index.js';
 import { aggregationProblems, type RuleOverride, type RuleSpec } from './schema.js';
 
@@ -39,8 +40,8 @@ function isParsed(items: unknown[]): items is RulesConfigItem[] {
 }
 
 /**
- * Resolves the config's `rules:` list into rules: packs and single built-ins, rule files
- * (globs relative to the config), inline rules and built-in overrides. Every problem is
+ * Resolves the config's `rules:` list into rules: packs and single built-ins, rule files and
+ * Sigma files (globs relative to the config), inline rules and built-in overrides. Every problem is
  * collected and thrown at once as E_RULE.
  */
 export async function loadRules(items: unknown[] | RulesConfigItem[], options: LoadOptions): Promise<LoadedRule[]> {
@@ -71,6 +72,14 @@ export async function loadRules(items: unknown[] | RulesConfigItem[], options: L
     else if (item.kind === 'override') {
       addBuiltin(item.override.id);
       overrides.push({ override: item.override, at: `rules[${i}]` });
+    } else if (item.kind === 'sigma') {
+      // One call for the whole glob: a correlation may name a rule in another of its files.
+      const files = await expandRuleGlob(item.sigma, options.baseDir);
+      if (files.length === 0) issues.push(`rules[${i}].sigma: no Sigma rule files match ${JSON.stringify(item.sigma)}`);
+      for (const { display, result } of await readSigmaFiles(files.map((file) => ({ file, display: displayPath(file, options.baseDir) })))) {
+        issues.push(...result.issues);
+        for (const { rule } of result.rules) loaded.push(withDefaults(rule, display));
+      }
     } else {
       const files = await expandRuleGlob(item.file, options.baseDir);
       if (files.length === 0) issues.push(`rules[${i}].file: no rule files match ${JSON.stringify(item.file)}`);

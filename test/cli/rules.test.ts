@@ -141,6 +141,16 @@ describe('rulesValidate', () => {
 });
 
 describe('rulesTest', () => {
+  it('tests a Sigma file as the config\'s sigma: entry would load it', async () => {
+    const sigma = path.resolve('test/fixtures/sigma/cloud-root-login.yml');
+    const { ev } = await import('../rules/helpers.js');
+    const root = ev({ id: 'root-in', name: 'ConsoleLogin', login: true, sourceIp: '203.0.113.9', actor: { type: 'Root', root: true }, raw: { eventName: 'ConsoleLogin', userIdentity: { type: 'Root' }, sourceIPAddress: '203.0.113.9' } });
+    const office = ev({ id: 'root-office', name: 'ConsoleLogin', login: true, sourceIp: '192.0.2.10', actor: { type: 'Root', root: true }, raw: { eventName: 'ConsoleLogin', userIdentity: { type: 'Root' }, sourceIPAddress: '192.0.2.10' } });
+    expect(await rulesTest(sigma, { events: await from([root, office]), output: 'text' }, io())).toBe(0);
+    expect(out.text()).toContain('matched 1 event, raised 1 alert');
+    expect(out.text()).toContain('  matched: root-in');
+  });
+
   it('shows what each rule matched and raised', async () => {
     const { events } = await fixtureEvents('resource-deletion');
     expect(await rulesTest('builtin:resource-deletion', { events: await from(events), output: 'text' }, io())).toBe(0);

@@ -84,7 +84,7 @@ describe('audit config schema: every key is described', () => {
 
   it('shows editors the shapes of a rules: entry, with the built-in ids to tune', () => {
     const shapes = at(schema, 'rules', '[]').anyOf as Node[];
-    expect(shapes.map((s) => Object.keys(s.properties as Node)[0])).toEqual(['file', 'builtin', 'id', 'id']);
+    expect(shapes.map((s) => Object.keys(s.properties as Node)[0])).toEqual(['file', 'builtin', 'id', 'id', 'sigma']);
     expect(((shapes[2].properties as Node).id as Node).enum).toContain('root-console-login');
     expect(((shapes[3].properties as Node).window as Node).description).toMatch(/count, spike or distinct/);
   });

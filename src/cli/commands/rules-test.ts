@@ -64,7 +64,10 @@ async function loadForTest(rulesFile: string, cwd: string): Promise<LoadedRule[]
   const { loadRules } = await import('../../rules/load.js');
   // `builtin:<id>` or `builtin:recommended` tests the built-in pack without a file.
   if (rulesFile.startsWith('builtin:')) return loadRules([{ builtin: rulesFile.slice('builtin:'.length) }], { baseDir: cwd });
-  return loadRules([{ file: rulesFile }], { baseDir: cwd });
+  // A Sigma file is tested as the config's `sigma:` entry would load it.
+  const [{ readFile }, { isSigmaText }] = await Promise.all([import('node:fs/promises'), import('../../rules/sigma/yaml.js')]);
+  const text = await readFile(path.resolve(cwd, rulesFile), 'utf8').catch(() => '');
+  return loadRules([isSigmaText(text) ? { sigma: rulesFile } : { file: rulesFile }], { baseDir: cwd });
 }
 
 /**

@@ -52,7 +52,7 @@ export function registerRulesCommands(program: Command, io: CliIO, setExit: SetE
     rules
       .command('validate')
       .description('check rule files: every error with file:line:column and its path in the rule')
-      .argument('[files...]', 'rule files (YAML lists of rules); default: the rule files the config uses')
+      .argument('[files...]', 'rule files (YAML lists of rules, or Sigma rules); default: the rule files the config uses')
       .addHelpText('after', '\nExamples:\n  $ audit rules validate rules/*.yaml\n  $ audit rules validate            # the config and its rule files'),
     io,
     setExit,
@@ -96,15 +96,19 @@ export async function rulesList(loaded: LoadedRule[], io: RulesIO, output: 'text
 
 /** `audit rules validate <files...>`: every problem with file:line:column; exit 2 on any. */
 export async function rulesValidate(files: string[], io: RulesIO): Promise<number> {
-  const [{ readRuleFile }, { duplicateIssues }, { compileRules }] = await Promise.all([
+  const [{ readRuleFile }, { duplicateIssues }, { compileRules }, { readSigmaFiles }] = await Promise.all([
     import('../../rules/files.js'),
     import('../../rules/load.js'),
     import('../../rules/compile.js'),
+    import('../../rules/sigma/index.js'),
   ]);
   const issues: string[] = [];
   const seen: { id: string; origin: string }[] = [];
+  // Sigma files are told by their content and read together: a correlation may name a rule in another.
+  const resolved = files.map((file) => ({ file: path.resolve(io.cwd ?? process.cwd(), file), display: file }));
+  const sigma = new Map((await readSigmaFiles(resolved, { detect: true })).map((s) => [s.display, s.result]));
   for (const file of files) {
-    const result = await readRuleFile(path.resolve(io.cwd ?? process.cwd(), file), file);
+    const result = sigma.get(file) ?? (await readRuleFile(path.resolve(io.cwd ?? process.cwd(), file), file));
     issues.push(...result.issues);
     for (const { index, rule } of result.rules) {
       const at = `${file}:${result.locate([index, 'id'])}`;
