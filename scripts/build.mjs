@@ -27,10 +27,14 @@ await build({
   logLevel: 'warning',
 });
 
-// The CloudAudit emulator, for `npm run demo` and the benchmark: a test helper, so it is built
-// outside dist/ and never packed.
+// The emulators (CloudAudit with STS, ActionTrail, CloudTrail), for `npm run demo` and the
+// benchmark: test helpers, so they are built outside dist/ and never packed.
 await build({
-  entryPoints: { 'cloudaudit-emulator': 'test/helpers/emulator/index.ts' },
+  entryPoints: {
+    'cloudaudit-emulator': 'test/helpers/emulator/index.ts',
+    'actiontrail-emulator': 'test/helpers/actiontrail-emulator/index.ts',
+    'cloudtrail-emulator': 'test/helpers/cloudtrail-emulator/index.ts',
+  },
   outdir: 'build',
   bundle: true,
   format: 'esm',

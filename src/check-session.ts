@@ -28,6 +28,8 @@ export interface CheckRequest {
   notify?: boolean;
   failOnMatch: boolean;
   lockTimeoutMs: number;
+  /** `--learn-only`: record baselines and history in the state; raise and send nothing. */
+  learnOnly?: boolean;
 }
 
 export interface CheckDeps extends PipelineDeps {
@@ -120,6 +122,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           latenessMs,
           locales,
           signal: stop,
+          learnOnly: req.learnOnly,
           onQuarantine: (event, reason) => void quarantined.push(quarantineEntry(event, reason, deps.now())),
           onAlerts: streamed ? async (batch) => void (await stdoutPrinter.send(batch)) : undefined,
         });

@@ -5,6 +5,7 @@ import { insanity, type AuditEvent } from './events/index.js';
 import { clean } from './rules/alert.js';
 import type { Alert, CompiledRule, RuleSet } from './rules/index.js';
 import { createEngine, usableStates } from './rules/engine.js';
+import { memorySuppression } from './rules/model.js';
 import { ALL_TIME, type Source, type SourceStats } from './sources/types.js';
 import { planRanges, type PartitionRange } from './sources/range.js';
 import type { RunState } from './state/ephemeral.js';
@@ -98,6 +99,8 @@ export interface EvaluateInput {
   /** An event not evaluated because of its time or shape (events/sanity.ts), the first time it is seen. */
   onQuarantine?: (event: AuditEvent, reason: string) => void;
   onProgress?: (p: { partition: string; pages: number; events: number }) => void;
+  /** `--learn-only`: rule states (baselines, window history) are recorded, no alert is raised. */
+  learnOnly?: boolean;
 }
 
 export interface EvaluateResult {
@@ -135,9 +138,13 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   // A partition renamed by an upgrade resumes from its old checkpoint.
   const checkpointOf = (p: string) => state.checkpoint(p) ?? (source.previousName?.(p) !== undefined ? state.checkpoint(source.previousName(p)!) : undefined);
   const checkpoints = new Map(partitions.map((p) => [p, checkpointOf(p)]));
-  const restored = replay ? new Map<string, unknown>() : usableStates(ruleSet, state.ruleStates(), (m) => logger.warn(m));
+  // A replay judges its own range's windows, but a baseline (firstSeen) goes on whatever the source.
+  const stored = replay ? state.ruleStates().filter(([id]) => ruleSet.byId.get(id)?.type.windowed === false) : state.ruleStates();
+  const restored = usableStates(ruleSet, stored, (m) => logger.warn(m));
   const windowed = ruleSet.rules.filter((r) => r.type.windowed);
-  const engine = createEngine(ruleSet, { now: deps.now, suppression: state.suppression, latenessMs: input.latenessMs, restored, onMatch: input.onMatch, locales: input.locales });
+  // Learning only: suppression must not remember alerts nobody was told about.
+  const suppression = input.learnOnly ? memorySuppression() : state.suppression;
+  const engine = createEngine(ruleSet, { now: deps.now, suppression, latenessMs: input.latenessMs, restored, onMatch: input.onMatch, locales: input.locales });
   const { ranges, start } = planRanges({
     partitions: checkpoints,
     replay,
@@ -153,7 +160,9 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
 
   const result: EvaluateResult = { fetched: 0, fresh: 0, quarantined: 0, alerts: [], alertCount: 0, apiCalls: 0, failedPartitions: [], startMs: Infinity, endMs: until?.getTime() ?? -Infinity };
   // Already raised (an earlier run, or earlier in this one): dropped; new ones recorded at once.
+  let withheld = 0;
   const raise = async (alerts: Alert[]) => {
+    if (input.learnOnly) return void (withheld += alerts.length);
     const kept = alerts.filter((alert) => !state.hasAlert(alert.id) && (state.recordAlert(alert), true));
     result.alertCount += kept.length;
     if (input.onAlerts) {
@@ -217,6 +226,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
     if (result.failedPartitions.length > 0 && windowed.length > 0) logger.warn('window rules are judged only up to the failed partition\'s checkpoint; the next run judges the rest');
   }
   state.setRuleStates(engine.states());
+  if (withheld > 0) logger.info({ alerts: withheld }, 'learn only: alerts not raised');
   if (engine.dropped() > 0) {
     const hint = replay ? ' (a recorded file should be in time order, oldest first)' : '';
     logger.warn({ events: engine.dropped(), latenessMs: input.latenessMs }, `events arrived later than source.lateness behind newer ones; window rules did not count them${hint}`);

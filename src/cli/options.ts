@@ -28,6 +28,15 @@ export function resolveOutput(flag: string | undefined, stdout: { isTTY?: boolea
   return (flag as 'text' | 'json' | undefined) ?? (stdout.isTTY ? 'text' : 'json');
 }
 
+/**
+ * --provider for the commands that read --input: the record format for every record instead of
+ * detecting it per record. Checked against the registry when the command runs (sources/file/formats.ts),
+ * so --help does not load it.
+ */
+export function providerOption(): Option {
+  return new Option('--provider <name>', 'read every recorded record as this provider\'s: tencentcloud, alibabacloud, aws, or normalized (default: detected per record)');
+}
+
 /** --profile for the commands that call the API (TENCENTCLOUD_PROFILE is read with the credentials). */
 export function profileOption(): Option {
   return new Option('--profile <name>', 'section of ~/.tencentcloud/credentials to take the keys from (default: $TENCENTCLOUD_PROFILE, else [default])');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { renderTemplate } from '../util/template.js';
 import type { Locale } from '../util/locale.js';
+import { firstValueReader } from './fields.js';
 import type { Alert } from './model.js';
 import { clean, PHRASES } from './phrases.js';
 
@@ -20,6 +21,8 @@ export interface SummaryRule {
   window?: number;
   spike?: { increase?: number; decrease?: number };
   distinct?: { field: string };
+  firstSeen?: { field: string };
+  flatline?: { lt: number };
 }
 
 export function titleIn(rule: SummaryRule, locale: Locale): string {
@@ -39,15 +42,23 @@ function rawSummary(rule: SummaryRule, alert: Alert, previous: number | undefine
   if (rule.summarize) return rule.summarize(alert, locale);
   const say = PHRASES[locale];
   const title = titleIn(rule, locale);
+  const parts = alert.group ? Object.entries(alert.group).map(([k, v]) => `${k}=${v === null ? '-' : clean(String(v), 60)}`) : [];
+  if (rule.firstSeen && !alert.window) {
+    const value = firstValueReader(rule.firstSeen.field)(alert.event);
+    const text = clean(typeof value === 'string' ? value : JSON.stringify(value), 80);
+    return say.titled(title, say.firstSeen(rule.firstSeen.field, text, parts, say.event(alert.event)));
+  }
   if (!alert.window) return say.titled(title, say.event(alert.event));
   const span = say.duration(rule.window ?? 0);
-  const group = alert.group ? say.group(Object.entries(alert.group).map(([k, v]) => `${k}=${v === null ? '-' : clean(String(v), 60)}`)) : '';
+  const group = alert.group ? say.group(parts) : '';
   let what: string;
   if (rule.spike && previous !== undefined) {
     const pct = previous > 0 ? `${Math.round((Math.abs(alert.count - previous) / previous) * 100)}%` : '';
     what = say.spike(rule.spike.increase !== undefined, pct, previous, alert.count, span);
   } else if (rule.distinct) {
     what = say.distinct(alert.count, rule.distinct.field, span);
+  } else if (rule.flatline) {
+    what = say.flatline(alert.count, rule.flatline.lt, span);
   } else {
     what = say.count(alert.count, span);
   }

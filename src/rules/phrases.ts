@@ -17,6 +17,10 @@ export interface Phrases {
   count(n: number, span: string): string;
   spike(rose: boolean, pct: string, previous: number, n: number, span: string): string;
   distinct(n: number, field: string, span: string): string;
+  /** `new sourceIp 203.0.113.9 (first seen; account=1000); <event>` */
+  firstSeen(field: string, value: string, group: string[], event: string): string;
+  /** Fewer than `lt` matching events in the window (n may be 0). */
+  flatline(n: number, lt: number, span: string): string;
   group(parts: string[]): string;
   /** `title: what` */
   titled(title: string, what: string): string;
@@ -49,6 +53,8 @@ const en: Phrases = {
   count: (n, span) => `${n} matching events in ${span}`,
   spike: (rose, pct, previous, n, span) => `matching events ${rose ? 'rose' : 'fell'}${pct ? ` ${pct}` : ''} (${previous} → ${n}) over ${span}`,
   distinct: (n, field, span) => `${n} distinct ${field} values in ${span}`,
+  firstSeen: (field, value, group, event) => `new ${field} ${value} (first seen${group.length ? `; ${group.join(', ')}` : ''}); ${event}`,
+  flatline: (n, lt, span) => (n === 0 ? `no matching events in ${span}` : `only ${n} matching events in ${span}`) + ` (fewer than ${lt})`,
   group: (parts) => ` for ${parts.join(', ')}`,
   titled: (title, what) => `${title}: ${what}`,
   last: (what, event) => `${what}; last: ${event}`,
@@ -70,6 +76,8 @@ const zh: Phrases = {
   count: (n, span) => `${span}内 ${n} 个匹配事件`,
   spike: (rose, pct, previous, n, span) => `${span}内匹配事件${rose ? '上升' : '下降'}${pct ? ` ${pct}` : ''}（${previous} → ${n}）`,
   distinct: (n, field, span) => `${span}内出现 ${n} 个不同的 ${field}`,
+  firstSeen: (field, value, group, event) => `首次出现的 ${field} ${value}${group.length ? `（${group.join('，')}）` : ''}；${event}`,
+  flatline: (n, lt, span) => (n === 0 ? `${span}内没有匹配事件` : `${span}内仅 ${n} 个匹配事件`) + `（少于 ${lt} 个）`,
   group: (parts) => `（${parts.join('，')}）`,
   titled: (title, what) => `${title}：${what}`,
   last: (what, event) => `${what}；最近一次：${event}`,

@@ -34,7 +34,7 @@ export const ruleFields = {
   notify: z.array(z.string().min(1)).min(1).optional().describe("Names of the notifiers that get this rule's alerts. Default: all notifiers."),
   window: windowDuration
     .optional()
-    .describe(`Makes a window rule: at each evaluation point T the matching events in (T - window, T] are judged, per group; needs count, spike or distinct. ${windowDuration.description}`),
+    .describe(`Makes a window rule: at each evaluation point T the matching events in (T - window, T] are judged, per group; needs count, spike or distinct, or flatline for groups that go quiet. ${windowDuration.description}`),
   every: everyDuration
     .optional()
     .describe(`Distance between evaluation points of a window rule, never longer than the window. Default 1m, or the window if shorter. ${everyDuration.description}`),
@@ -85,7 +85,7 @@ function checkAggregation(rule: { window?: number; every?: number }, ctx: z.Refi
 export const ruleSchema = z
   .strictObject(ruleFields)
   .superRefine(checkAggregation)
-  .describe('A rule of your own: an id and a when; with window and count, spike or distinct it judges windows, else each event.');
+  .describe('A rule of your own: an id and a when; with window and count, spike, distinct or flatline it judges windows; with firstSeen it learns the values of a field; else it judges each event.');
 export const ruleOverrideSchema = z
   .strictObject({ ...ruleFields, when: whenSchema.optional() })
   .partial()

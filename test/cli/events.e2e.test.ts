@@ -129,7 +129,9 @@ describe('audit events: failures', () => {
     expect(lines[0]).toMatch(/^audit: .*AuthFailure\.SignatureFailure/);
     expect(lines[0]).toContain('check that the SecretKey belongs to the SecretId');
     expect(stackLines(r.stderr)).toEqual([]);
-    expect(emu.requests.map((q) => q.errorCode)).toEqual(['AuthFailure.SignatureFailure']);
+    // The key is refused by the first call made with it: STS asking which account it belongs to.
+    expect(emu.stsRequests.map((q) => q.errorCode)).toEqual(['AuthFailure.SignatureFailure']);
+    expect(emu.requests).toEqual([]);
     expectClean(r, WRONG_KEY);
   });
 

@@ -84,12 +84,12 @@ describe('audit check: failures keep the state honest', () => {
     ]);
     expect(jsonLines(failed.stdout).map((a) => a.event.id)).toEqual([sh.EventId]);
     const checkpoints = Object.fromEntries((await world.readState())!.checkpoints);
-    expect(Object.keys(checkpoints)).toEqual(['tencentcloud/ap-shanghai']);
+    expect(Object.keys(checkpoints)).toEqual(['tencentcloud/100000000001/ap-shanghai']);
 
     const next = await world.check(['--output', 'json']);
     expect(next.code, next.stderr).toBe(0);
     expect(jsonLines(next.stdout).map((a) => a.event.id)).toEqual([gz.EventId]);
-    expect(Object.keys(Object.fromEntries((await world.readState())!.checkpoints)).sort()).toEqual(['tencentcloud/ap-guangzhou', 'tencentcloud/ap-shanghai']);
+    expect(Object.keys(Object.fromEntries((await world.readState())!.checkpoints)).sort()).toEqual(['tencentcloud/100000000001/ap-guangzhou', 'tencentcloud/100000000001/ap-shanghai']);
     expect([...world.delivered().values()]).toEqual([1, 1]);
   });
 

@@ -101,7 +101,7 @@ export async function makeWorld(opts: WorldOptions = {}): Promise<World> {
     spawn: (args, o = {}) => spawnCli([...args, '--config', config], o),
     readState,
     async checkpoint() {
-      return (await readState())?.checkpoints.find(([p]) => p === 'tencentcloud/ap-guangzhou')?.[1];
+      return (await readState())?.checkpoints.find(([p]) => p === 'tencentcloud/100000000001/ap-guangzhou')?.[1];
     },
     delivered() {
       const counts = new Map<string, number>();

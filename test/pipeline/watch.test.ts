@@ -49,7 +49,7 @@ describe('audit watch', () => {
     for (let i = 1; i < arrivals.length; i++) expect(arrivals[i] - arrivals[i - 1]).toBeGreaterThanOrEqual(LATENCY_MS - 50);
 
     const state = await w.readState();
-    expect(state?.checkpoints.map(([p]) => p)).toEqual(['tencentcloud/ap-guangzhou']);
+    expect(state?.checkpoints.map(([p]) => p)).toEqual(['tencentcloud/100000000001/ap-guangzhou']);
     expect(Date.parse(state!.checkpoints[0][1])).toBeGreaterThan(Date.parse(state!.savedAt) - 10_000);
     expect([...w.delivered().values()]).toEqual([1]);
     expect(state?.alerts).toHaveLength(1);

@@ -6,6 +6,7 @@ import { BUILTIN_PACKS, BUILTIN_RULES } from '../../src/rules/builtin/index.js';
 import { compileRules } from '../../src/rules/compile.js';
 import { createEngine } from '../../src/rules/engine.js';
 import { loadRules } from '../../src/rules/load.js';
+import { cronRuns } from './helpers.js';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/rules');
 const cases = readdirSync(FIXTURES).filter((d) => existsSync(path.join(FIXTURES, d, 'events.json')));
@@ -24,11 +25,12 @@ function readCase(name: string) {
   const dir = path.join(FIXTURES, name);
   const rawEvents = JSON.parse(readFileSync(path.join(dir, 'events.json'), 'utf8'));
   // `since`: window points are judged from there, with one lookback of history before it (as a cron run would).
-  const { since, until, events } = Array.isArray(rawEvents) ? { since: undefined, until: undefined, events: rawEvents } : rawEvents;
+  // `runs`: the ends of cron runs over the same events, which must give the same alerts as one backfill.
+  const { since, until, runs, events } = Array.isArray(rawEvents) ? { since: undefined, until: undefined, runs: undefined, events: rawEvents } : rawEvents;
   const builtinFile = path.join(dir, 'builtin.txt');
   const builtin = existsSync(builtinFile) ? readFileSync(builtinFile, 'utf8').trim() : undefined;
   const expected: ExpectedAlert[] = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')).alerts;
-  return { dir, since: since as string | undefined, until: until as string | undefined, events: events as unknown[], builtin, expected };
+  return { dir, since: since as string | undefined, until: until as string | undefined, runs: runs as string[] | undefined, events: events as unknown[], builtin, expected };
 }
 
 describe('built-in fixture cases', () => {
@@ -55,6 +57,12 @@ describe('built-in fixture cases', () => {
       if (e.summary !== undefined) expect(alerts[i].summary).toBe(e.summary);
       if (e.summaryContains !== undefined) expect(alerts[i].summary).toContain(e.summaryContains);
     });
+    if (c.runs) {
+      expect(c.runs.at(-1), 'the last run ends where the backfill does').toBe(c.until);
+      const cron = cronRuns(ruleSet, events, c.runs.map(Date.parse), { start });
+      expect(cron.map(project), 'cron-style runs').toEqual(want);
+      expect(cron.map((a) => a.id)).toEqual(alerts.map((a) => a.id));
+    }
   });
 
   it('every built-in rule has at least one case', () => {

@@ -81,7 +81,7 @@ describe('rulesConfigSchema', () => {
 describe('rule fields', () => {
   it.each([
     [{ id: 's', when: {}, spike: { increase: '30%' } }, 'spike: spike needs a window'],
-    [{ id: 's', when: {}, window: '5m' }, 'window: window needs one of count, spike or distinct'],
+    [{ id: 's', when: {}, window: '5m' }, 'window: window needs one of count, spike, distinct or flatline'],
     [{ id: 's', when: {}, every: '1m' }, 'every: every needs a window'],
     [{ id: 's', when: {}, window: '5m', every: '10m', count: { gte: 1 } }, 'every: every must not be longer than the window (events between windows would never count)'],
     [{ id: 's', when: {}, window: '5m', count: { gte: 1 }, spike: { increase: '10%' } }, 'spike: give only one of count, spike'],

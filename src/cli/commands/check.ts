@@ -1,11 +1,12 @@
 import { Option, type Command } from 'commander';
 import { AuditError } from '../../errors.js';
+import type { LoadedConfig } from '../../config/index.js';
 import type { CheckRequest } from '../../pipeline.js';
 import { durationBoundProblem, MAX_TIMEOUT_MS, parseDuration } from '../../util/duration.js';
 import type { CommandContext } from '../context.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
-import { outputOption, parseRange, profileOption, resolveOutput, withConfigProfile } from '../options.js';
+import { outputOption, parseRange, profileOption, providerOption, resolveOutput, withConfigProfile } from '../options.js';
 
 export interface CheckOptions {
   since?: string;
@@ -19,6 +20,9 @@ export interface CheckOptions {
   failOnMatch?: boolean;
   lockTimeout?: string;
   profile?: string;
+  /** --provider: the record format of every record of --input. */
+  provider?: string;
+  learnOnly?: boolean;
 }
 
 /** `audit check`: what cron runs. */
@@ -29,12 +33,14 @@ export function registerCheckCommand(program: Command, io: CliIO, setExit: SetEx
       .description('fetch new events, evaluate the rules once, and deliver alerts (run it from crontab)')
       .option('-s, --since <when>', 'start: a duration back from now (30s, 5m, 2h, 1d) or an ISO time (default: the last checkpoint minus source.lateness; 15m on the first run)')
       .option('-u, --until <when>', 'end: a duration back from now or an ISO time (default: now)')
-      .option('-i, --input <file>', 'evaluate recorded events (JSON, NDJSON, gzip; - for stdin) instead of calling the API')
+      .option('-i, --input <path>', 'evaluate recorded events instead of calling the API: a file (JSON, NDJSON, gzip; - for stdin) or a directory of delivered logs, read in time order')
+      .addOption(providerOption())
       .addOption(outputOption().default(undefined, 'stdout notifiers only'))
       .option('--dry-run', 'print the alerts; write no state and send nothing')
       .option('--no-state', 'no dedupe and no checkpoint (ad-hoc queries): prints the alerts and sends nothing')
       .option('--notify', 'with --no-state: also deliver to the configured notifiers')
       .option('--fail-on-match', 'exit 3 when any alert is raised')
+      .option('--learn-only', 'record baselines (firstSeen) and window history in the state without raising or sending any alert')
       .addOption(new Option('--lock-timeout <duration>', 'how long to wait for another run to finish').default('30s'))
       .addOption(profileOption())
       .addHelpText(
@@ -45,6 +51,8 @@ Examples:
   $ audit check --since 1h --output json | jq .rule.id
   $ audit check --since 1h --fail-on-match --no-state || page-someone   # prints, sends nothing
   $ audit check --input examples/events.ndjson --no-state --output text
+  $ audit check --since 30d --learn-only          # seed firstSeen baselines from a month of history
+  $ audit check --input ./AWSLogs --no-state      # CloudTrail files as S3 delivers them (gzip)
 
 Window rules are judged at every whole minute the run covers (docs/rules.md); a first run or
 --since S fetches one lookback before S as history, later runs keep it in the state.
@@ -73,6 +81,8 @@ export function parseLockTimeout(text = '30s'): number {
 export function checkRequest(flags: CheckOptions, now: Date, stdout: { isTTY?: boolean } = {}): CheckRequest {
   const range = parseRange(flags.since, flags.until, now);
   const lockTimeoutMs = parseLockTimeout(flags.lockTimeout);
+  // Learning writes what it learned to the state; without one it would learn nothing.
+  if (flags.learnOnly && (flags.state === false || flags.dryRun)) throw new AuditError('E_USAGE', `--learn-only records into the state: it cannot be combined with ${flags.dryRun ? '--dry-run' : '--no-state'}`);
   return {
     since: range.start,
     until: range.end,
@@ -84,7 +94,27 @@ export function checkRequest(flags: CheckOptions, now: Date, stdout: { isTTY?: b
     notify: Boolean(flags.notify),
     failOnMatch: Boolean(flags.failOnMatch),
     lockTimeoutMs,
+    learnOnly: Boolean(flags.learnOnly),
   };
+}
+
+/** --provider, checked against the record formats; only with --input. */
+export async function inputFormat(flags: { provider?: string; input?: string }, inputFlag = '--input'): Promise<string | undefined> {
+  if (flags.provider === undefined) return undefined;
+  if (!flags.input) throw new AuditError('E_USAGE', `--provider: only with ${inputFlag} (the API sources know their provider)`);
+  const { requireRecordFormat } = await import('../../sources/file/formats.js');
+  return requireRecordFormat(flags.provider, '--provider').provider;
+}
+
+/**
+ * The run reads --input as a file source in place of the configured ones; with a format, that
+ * source is given here (the request carries only the path), with the lateness the run would use.
+ */
+function withInputFormat(loaded: LoadedConfig, req: CheckRequest, format: string | undefined): [LoadedConfig, CheckRequest] {
+  if (format === undefined || req.input === undefined) return [loaded, req];
+  const lateness = Math.max(...loaded.config.sources.map((s) => s.lateness));
+  const source = { provider: 'file' as const, path: req.input, format, lateness };
+  return [{ ...loaded, config: { ...loaded.config, sources: [source] } }, { ...req, input: undefined }];
 }
 
 /**
@@ -92,8 +122,8 @@ export function checkRequest(flags: CheckOptions, now: Date, stdout: { isTTY?: b
  * most), save the state, and exit 143 / 130: a stopped run re-sends at most what was in flight.
  */
 export async function runCheckCommand(ctx: CommandContext, flags: CheckOptions): Promise<number> {
-  const req = checkRequest(flags, ctx.io.now(), ctx.io.stdout);
-  const loaded = withConfigProfile(await ctx.config(), flags.profile);
+  const format = await inputFormat(flags);
+  const [loaded, req] = withInputFormat(withConfigProfile(await ctx.config(), flags.profile), checkRequest(flags, ctx.io.now(), ctx.io.stdout), format);
   const { runCheck } = await import('../../pipeline.js');
   const { io } = ctx;
   const stop = new AbortController();

@@ -4,7 +4,8 @@ import type { AuditEvent } from '../../events/index.js';
 import type { CommandContext } from '../context.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
-import { parseRange, profileOption, resolveOutput } from '../options.js';
+import { parseRange, profileOption, providerOption, resolveOutput } from '../options.js';
+import { inputFormat } from './check.js';
 import { lineWriter } from '../output.js';
 
 export interface EventsOptions {
@@ -21,6 +22,8 @@ export interface EventsOptions {
   region?: string[];
   limit?: string;
   profile?: string;
+  /** --provider: the record format of every record of --input. */
+  provider?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -33,7 +36,8 @@ export function registerEventsCommand(program: Command, io: CliIO, setExit: SetE
       .description('print the normalized audit events of a time range, from CloudAudit or a recorded file')
       .option('-s, --since <when>', 'start: a duration back from now (30s, 5m, 2h, 1d) or an ISO time (default: 1h; a recorded file is shown whole)')
       .option('-u, --until <when>', 'end: a duration back from now or an ISO time (default: now)')
-      .option('-i, --input <file>', 'read recorded events (JSON, NDJSON, gzip; - for stdin) instead of calling the API')
+      .option('-i, --input <path>', 'read recorded events instead of calling the API: a file (JSON, NDJSON, gzip; - for stdin) or a directory of delivered logs, read in time order')
+      .addOption(providerOption())
       .option('--name <glob>', 'event name or glob (repeatable); exact names are filtered by the API', collect)
       .option('--user <name>', 'the CAM user name (filtered by the API)')
       .option('--access-key <id>', 'the access key (SecretId) used (filtered by the API)')
@@ -56,6 +60,7 @@ Examples:
   $ audit events --since 2026-11-20T00:00:00Z --until 2026-11-21T00:00:00Z --output csv > day.csv
   $ audit events --input examples/events.ndjson --output json | jq -r .name
   $ zcat trail.json.gz | audit events --input - --output json
+  $ audit events --input ./AWSLogs --provider aws --name ConsoleLogin
 
 Lines are printed as pages arrive: newest page first (as CloudAudit lists them), each page in
 time order, so | head and --limit stop the fetch. To replay a range with check --input, sort it:
@@ -76,6 +81,7 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
   const output = opts.output ?? resolveOutput(undefined, io.stdout);
   const limit = opts.limit === undefined ? Infinity : Number(opts.limit);
   if (!(Number.isInteger(limit) && limit > 0) && limit !== Infinity) throw new AuditError('E_USAGE', `--limit: expected a whole number above 0, got "${opts.limit}"`);
+  const recordFormat = await inputFormat(opts);
   const query = { names: opts.name, user: opts.user, accessKey: opts.accessKey, ip: opts.ip, errors: opts.errors, writes: opts.writes };
   const { queryFilter, pushDown, csvLine, CSV_HEADER } = await import('../../events/query.js');
   const keep = await queryFilter(query);
@@ -83,7 +89,7 @@ export async function runEvents(ctx: CommandContext, opts: EventsOptions): Promi
   const started = Date.now();
   const { createSource, eventStream } = await import('../../pipeline.js');
   const narrow = { ...pushDown(query), ...(opts.region?.length ? { regions: opts.region } : {}) };
-  const source = await openSource(ctx, opts.input, createSource, narrow, opts.profile);
+  const source = await openSource(ctx, opts.input, createSource, narrow, opts.profile, recordFormat);
   const progress = !opts.input && io.stderr.isTTY ? ttyProgress(io.stderr) : undefined;
   const { clean } = await import('../../rules/alert.js');
   // A reader that went away (`| head`) fails the next write with EPIPE: stop fetching at once.
@@ -141,9 +147,10 @@ async function openSource(
   createSource: typeof import('../../pipeline.js').createSource,
   narrow: Record<string, unknown>,
   profile: string | undefined,
+  format: string | undefined,
 ) {
   const deps = { logger: ctx.logger, env: ctx.io.env, now: ctx.io.now, stdin: ctx.io.stdin };
-  if (input) return createSource({ provider: 'file', path: input, lateness: 0 }, deps);
+  if (input) return createSource({ provider: 'file', path: input, lateness: 0, ...(format ? { format } : {}) }, deps);
   const loaded = await ctx.config();
   // A config that `audit config validate` rejects (rule files, notify names) fails here the same
   // way, before the first API call.

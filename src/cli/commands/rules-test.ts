@@ -5,7 +5,8 @@ import { AuditError } from '../../errors.js';
 import type { LoadedRule } from '../../rules/compile.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
-import { outputOption, parseRange, resolveOutput } from '../options.js';
+import { outputOption, parseRange, providerOption, resolveOutput } from '../options.js';
+import { inputFormat } from './check.js';
 import type { RulesIO } from './rules.js';
 
 /** 15 minutes, as `source.lateness` defaults to. */
@@ -17,6 +18,7 @@ export interface RulesTestFlags {
   since?: string;
   until?: string;
   output?: 'text' | 'json';
+  provider?: string;
 }
 
 /** `audit rules test RULES --events FILE`: a replay through the same pipeline as `audit check --input`. */
@@ -26,7 +28,8 @@ export function registerRulesTestCommand(rules: Command, io: CliIO, setExit: Set
       .command('test')
       .description('run recorded events through rules; show what each rule matched and raised')
       .argument('<rules>', 'a rule file, or builtin:<id> / builtin:recommended')
-      .requiredOption('-e, --events <file>', 'recorded events (any format --input accepts; - for stdin)')
+      .requiredOption('-e, --events <path>', 'recorded events: a file or a directory of delivered logs (any format --input accepts; - for stdin)')
+      .addOption(providerOption())
       .option('--expect <file>', 'YAML map of rule id to expected alert count or event ids; exit 1 on any difference')
       .option('-s, --since <when>', 'the first evaluation point of window rules; events one lookback before it are history only (default: the first event)')
       .option('-u, --until <when>', 'the last evaluation point of window rules (default: the first at or after the latest event)')
@@ -39,7 +42,8 @@ export function registerRulesTestCommand(rules: Command, io: CliIO, setExit: Set
     setExit,
     async (ctx, opts, [rulesFile]) => {
       const { start: since, end: until } = parseRange(opts.since, opts.until, ctx.io.now());
-      return rulesTest(rulesFile, { events: opts.events, expect: opts.expect, output: resolveOutput(opts.output, ctx.io.stdout), since, until }, { ...ctx.io, logger: ctx.logger });
+      const format = await inputFormat({ provider: opts.provider, input: opts.events }, '--events');
+      return rulesTest(rulesFile, { events: opts.events, format, expect: opts.expect, output: resolveOutput(opts.output, ctx.io.stdout), since, until }, { ...ctx.io, logger: ctx.logger });
     },
   );
 }
@@ -47,6 +51,8 @@ export function registerRulesTestCommand(rules: Command, io: CliIO, setExit: Set
 export interface RulesTestOptions {
   /** A recorded file (any format `--input` reads), `-` for stdin. */
   events: string;
+  /** The provider every record is read as (`--provider`); default detected per record. */
+  format?: string;
   /** Path to a YAML map: rule id → expected alert count, or list of alerted event ids. */
   expect?: string;
   output: 'text' | 'json';
@@ -93,14 +99,15 @@ export async function rulesTest(rulesFile: string, options: RulesTestOptions, io
   // The same pipeline as `audit check --input --no-state`, so a rule test judges windows as cron would.
   const now = io.now ?? (() => new Date());
   const deps = { logger: io.logger ?? createLogger('silent'), env: process.env, now, stdin: io.stdin };
-  const source = await createSource({ provider: 'file', path: options.events, lateness: options.latenessMs ?? DEFAULT_LATENESS_MS }, deps);
+  const lateness = options.latenessMs ?? DEFAULT_LATENESS_MS;
+  const source = await createSource({ provider: 'file', path: options.events, lateness, ...(options.format ? { format: options.format } : {}) }, deps);
   const { alerts } = await evaluate(deps, {
     source,
     ruleSet,
     state: ephemeralState(),
     since: options.since,
     until: options.until,
-    latenessMs: options.latenessMs ?? DEFAULT_LATENESS_MS,
+    latenessMs: lateness,
     onMatch: (rule, event) => matched.get(rule.rule.id)!.push(event.id),
   });
 

@@ -8,6 +8,7 @@ import type { Logger } from '../../util/logger.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
 import { outputOption, resolveOutput } from '../options.js';
+import { registerRulesBaselineCommand } from './rules-baseline.js';
 
 export interface RulesIO {
   stdout: NodeJS.WritableStream;
@@ -64,6 +65,7 @@ export function registerRulesCommands(program: Command, io: CliIO, setExit: SetE
       return 0;
     },
   );
+  registerRulesBaselineCommand(rules, io, setExit);
   return rules;
 }
 

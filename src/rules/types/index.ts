@@ -1,6 +1,8 @@
 import { countRule } from './count.js';
 import { distinctRule } from './distinct.js';
 import { eventRule } from './event.js';
+import { firstSeenRule } from './first-seen.js';
+import { flatlineRule } from './flatline.js';
 import { spikeRule } from './spike.js';
 import type { RuleTypePlugin } from './define.js';
 
@@ -13,6 +15,8 @@ export const ruleTypes = {
   count: countRule,
   spike: spikeRule,
   distinct: distinctRule,
+  flatline: flatlineRule,
+  firstSeen: firstSeenRule,
 } satisfies Record<string, RuleTypePlugin>;
 
 export type RuleTypeName = keyof typeof ruleTypes;

@@ -1,48 +1,27 @@
+import { stat } from 'node:fs/promises';
 import type { AuditEvent } from '../../events/index.js';
-import { AuditError } from '../../errors.js';
-import { lineSplitter, type Emit, type Splitter } from './lines.js';
+import { AuditError, isAuditError } from '../../errors.js';
+import { requireRecordFormat, type RecordFormat } from './formats.js';
 import { openInput } from './open.js';
-import { recordHandler } from './records.js';
-import { valueSplitter } from './values.js';
+import { orderByFirstEvent } from './order.js';
+import { notes as makeNotes, recordHandler, SKIPPED, type Notes } from './records.js';
+import { streamBatches } from './stream.js';
+import { listLogFiles } from './tree.js';
 
 export interface RecordedEventsIO {
   stdin: NodeJS.ReadableStream;
   warn: (msg: string) => void;
-  /** Each record skipped because it could not be read or normalized. */
+  /** Each record (or file) skipped because it could not be read or normalized. */
   skipped?: (reason: string) => void;
-}
-
-const WS = new Set([0x20, 0x0a, 0x0d, 0x09]);
-
-/** Index of the first byte that is not whitespace or a UTF-8 BOM, or -1. */
-function firstContent(buf: Buffer, atStart = true): number {
-  let i = atStart && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  while (i < buf.length && WS.has(buf[i])) i++;
-  return i < buf.length ? i : -1;
+  /** Every record read as this provider's (formats.ts), instead of detected per record. */
+  format?: string;
 }
 
 /**
- * NDJSON is the fast path; anything that starts with '[' or whose first line is not a whole
- * JSON value (a pretty-printed document) goes through the depth-aware splitter instead.
- */
-function chooseSplitter(head: Buffer, label: string): Splitter {
-  const at = firstContent(head);
-  if (at === -1 || head[at] !== 0x7b /* { */) {
-    return at !== -1 && head[at] === 0x5b /* [ */ ? valueSplitter(label) : lineSplitter();
-  }
-  const nl = head.indexOf(10, at);
-  try {
-    JSON.parse(head.toString('utf8', at, nl === -1 ? head.length : nl));
-    return lineSplitter();
-  } catch {
-    return valueSplitter(label);
-  }
-}
-
-/**
- * Streams the events of a recorded file (`-` for stdin): a JSON array or NDJSON, gzip or not,
- * of API responses, API events, bare CloudAudit records or already-normalized events, detected
- * per record. Memory holds one chunk and its events, not the file.
+ * Streams the events of a recorded file (`-` for stdin) or of a directory of delivered files:
+ * JSON arrays, NDJSON, `{"Records":[...]}` or API pages, gzip or not, of any provider's records
+ * or already-normalized events, detected per record. Memory holds one chunk and its events, not
+ * the file.
  */
 export async function* readRecordedEvents(input: string, io: RecordedEventsIO): AsyncGenerator<AuditEvent> {
   for await (const batch of readRecordedBatches(input, io)) yield* batch;
@@ -50,80 +29,47 @@ export async function* readRecordedEvents(input: string, io: RecordedEventsIO): 
 
 /** The same, a chunk's events at a time: what replays of millions use (one await per chunk, not per event). */
 export async function* readRecordedBatches(input: string, io: RecordedEventsIO): AsyncGenerator<AuditEvent[]> {
+  const forced = io.format === undefined ? undefined : requireRecordFormat(io.format, 'format');
   const label = input === '-' ? 'stdin' : input;
-  const opened = await openInput(input, io.stdin, label);
-  const handler = recordHandler(label, io.warn, io.skipped);
-  let batch: AuditEvent[] = [];
-  let ndjson = false;
-  let parsed = 0;
-  const emit: Emit = (text, line) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      // V8's message quotes the text, which may be anything (even a secret pasted by mistake): keep the position only.
-      const pos = /at position (\d+)/.exec((err as Error).message);
-      const problem = `${label}:${line}: not JSON${pos ? ` (column ${Number(pos[1]) + 1})` : ''}`;
-      // One broken line in an NDJSON file that has good ones is skipped, not fatal; a file whose
-      // first record is not JSON is the wrong file, and a broken JSON document cannot be resynced.
-      if (ndjson && parsed > 0) return void handler.skip(line, 'not JSON');
-      throw new AuditError('E_INPUT', problem);
-    }
-    parsed++;
-    handler.handle(value, line, batch);
-  };
-  const it = opened.chunks[Symbol.asyncIterator]();
+  const notes = makeNotes(io.warn, io.skipped);
   try {
-    // Read enough of the start to choose a splitter: up to the end of the first non-blank line.
-    const pending: Buffer[] = [];
-    let first = -1;
-    let ended = false;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) {
-        ended = true;
-        break;
-      }
-      pending.push(r.value);
-      if (first === -1) {
-        const at = firstContent(r.value, pending.length === 1);
-        if (at === -1) continue;
-        first = r.value[at];
-        if (first !== 0x7b || r.value.indexOf(10, at) !== -1) break;
-      } else if (r.value.indexOf(10) !== -1) break;
-    }
-    const splitter = chooseSplitter(pending.length === 1 ? pending[0] : Buffer.concat(pending), label);
-    ndjson = splitter.kind === 'lines';
-    // A bad record stops the read, but only after the good records before it are out.
-    let failure: unknown;
-    const feed = (chunk: Buffer | null) => {
-      try {
-        if (chunk) splitter.push(chunk, emit);
-        else splitter.end(emit);
-      } catch (err) {
-        failure = err;
-      }
-    };
-    for (const chunk of pending) if (failure === undefined) feed(chunk);
-    pending.length = 0;
-    if (ended && failure === undefined) feed(null);
-    for (;;) {
-      if (batch.length > 0) {
-        // A fresh array each time: the consumer may keep the one it was given.
-        const out = batch;
-        batch = [];
-        yield out;
-      }
-      if (failure !== undefined) throw failure;
-      if (ended) break;
-      const r = await it.next();
-      if (r.done) ended = true;
-      feed(r.done ? null : r.value);
-    }
-    handler.finish();
+    if (input !== '-' && (await isDirectory(input))) yield* readDirectory(input, io.stdin, notes, forced);
+    else yield* streamBatches(await openInput(input, io.stdin, label), label, recordHandler(label, notes, forced));
   } finally {
-    // Stopping early (a consumer's break) must release the gunzip stream and the file.
-    await it.return?.().catch(() => undefined);
-    opened.close();
+    notes.finish(label);
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  // A path that cannot be stat'ed is left to openInput, which says why in the same words as ever.
+  return (await stat(path).catch(() => undefined))?.isDirectory() === true;
+}
+
+function problemOf(err: unknown, path: string): string {
+  if (!isAuditError(err)) throw err;
+  return err.message.startsWith(path) ? err.message : `${path}: ${err.message}`;
+}
+
+/**
+ * Every log file under `dir`, one after another in the order of their first events (delivered
+ * files each cover a few minutes, in order or nearly so; the engine tolerates the rest up to
+ * `lateness`). A file that cannot be read is warned about and set aside, never fatal.
+ */
+async function* readDirectory(dir: string, stdin: NodeJS.ReadableStream, notes: Notes, forced: RecordFormat | undefined): AsyncGenerator<AuditEvent[]> {
+  let files: string[];
+  try {
+    files = await listLogFiles(dir, (path, why) => notes.say(`${path}: ${why}${SKIPPED}`));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AuditError('E_USAGE', `${dir}: cannot list the directory (${code ?? 'error'})`, { cause: err });
+  }
+  if (files.length === 0) notes.say(`${dir}: no log files (*.json, *.jsonl, *.ndjson, *.log or no extension, gzipped or not)`);
+  const ordered = await orderByFirstEvent(files, stdin, forced, (path, err) => notes.say(`${problemOf(err, path)}${SKIPPED}`));
+  for (const path of ordered) {
+    try {
+      yield* streamBatches(await openInput(path, stdin, path), path, recordHandler(path, notes, forced));
+    } catch (err) {
+      notes.say(`${problemOf(err, path)}${SKIPPED}`);
+    }
   }
 }

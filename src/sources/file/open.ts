@@ -42,7 +42,7 @@ function readError(label: string, err: unknown): AuditError {
 }
 
 /** Gzip is recognised by its magic bytes, never by the file name: `zcat`-less pipes work too. */
-async function* decompressed(raw: AsyncIterable<Buffer | string>, label: string): AsyncGenerator<Buffer> {
+async function* decompressed(raw: AsyncIterable<Buffer | string>, label: string, chunkSize: number): AsyncGenerator<Buffer> {
   const it = raw[Symbol.asyncIterator]();
   let head: Buffer = Buffer.alloc(0);
   let ended = false;
@@ -64,7 +64,7 @@ async function* decompressed(raw: AsyncIterable<Buffer | string>, label: string)
       yield* rest();
       return;
     }
-    const gunzip = createGunzip({ chunkSize: CHUNK });
+    const gunzip = createGunzip({ chunkSize });
     const feed = Readable.from(rest(), { objectMode: false });
     // Failures surface through the iteration below; this only keeps the promise handled.
     const piping = pipeline(feed, gunzip).catch(() => undefined);
@@ -80,14 +80,15 @@ async function* decompressed(raw: AsyncIterable<Buffer | string>, label: string)
   }
 }
 
-export async function openInput(input: string, stdin: NodeJS.ReadableStream, label: string): Promise<OpenedInput> {
+/** `chunkSize`: smaller when only the first record is wanted (ordering a directory's files). */
+export async function openInput(input: string, stdin: NodeJS.ReadableStream, label: string, chunkSize = CHUNK): Promise<OpenedInput> {
   if (input === '-') {
-    return { chunks: decompressed(stdin as AsyncIterable<Buffer | string>, label), close: () => {} };
+    return { chunks: decompressed(stdin as AsyncIterable<Buffer | string>, label, chunkSize), close: () => {} };
   }
   const fh = await openFile(input);
-  const stream = fh.createReadStream({ highWaterMark: CHUNK });
+  const stream = fh.createReadStream({ highWaterMark: chunkSize });
   return {
-    chunks: decompressed(stream, label),
+    chunks: decompressed(stream, label, chunkSize),
     close: () => {
       stream.destroy();
     },

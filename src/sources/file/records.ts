@@ -1,71 +1,83 @@
-import { looksNormalized, storedEventSchema, type AuditEvent } from '../../events/index.js';
+import type { AuditEvent } from '../../events/index.js';
 import { isAuditError } from '../../errors.js';
-import { normalizeTencentRecord, tencentResponseEvents, tencentShapeOf } from '../tencentcloud/normalize.js';
+import { tencentResponseEvents } from '../tencentcloud/normalize.js';
+import { detectFormat, type RecordFormat } from './formats.js';
 
-/** A file of a million broken records should not print a million lines. */
+/** A file (or a directory of them) of a million broken records should not print a million lines. */
 export const MAX_WARNINGS = 100;
 
+export const SKIPPED = '; skipped';
+
+/** The warnings of one input, a file or every file of a directory, under one budget. */
+export interface Notes {
+  /** A problem, led by where it is (`file:line: ...`); one ending in "; skipped" also sets the thing aside. */
+  say(problem: string): void;
+  /** Says how many warnings were held back, if any. */
+  finish(label: string): void;
+}
+
+export function notes(warn: (msg: string) => void, skipped?: (reason: string) => void): Notes {
+  let count = 0;
+  return {
+    say(problem) {
+      count++;
+      if (count <= MAX_WARNINGS) warn(problem);
+      if (problem.endsWith(SKIPPED)) skipped?.(problem.slice(0, -SKIPPED.length));
+    },
+    finish(label) {
+      if (count > MAX_WARNINGS) warn(`${label}: ${count - MAX_WARNINGS} more warnings not shown`);
+      count = 0;
+    },
+  };
+}
+
 export interface RecordHandler {
-  /** Turns one parsed record (of any supported shape) into zero or more events, appended to `out`. */
+  /** Turns one parsed value (a record or a container of them) into zero or more events, appended to `out`. */
   handle(value: unknown, line: number, out: AuditEvent[]): void;
   /** A record that could not even be read (a broken NDJSON line): warned and skipped. */
   skip(line: number, why: string): void;
-  /** Says how many warnings were held back, if any. */
-  finish(): void;
-}
-
-function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
-  return issues
-    .slice(0, 3)
-    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
 }
 
 /**
- * Per-record shape detection. Each record is recognised on its own, so one NDJSON file may mix
- * API responses, API events, bare CloudAudit records and already-normalized events.
+ * The records a value holds: `{"Records":[...]}` (CloudTrail's S3 files, and what tracking sets and
+ * ActionTrail deliveries may look like) or `{"Response":{"Events":[...]}}` (a LookUpEvents page).
  */
-export function recordHandler(label: string, warn: (msg: string) => void, skipped?: (reason: string) => void): RecordHandler {
-  let warnings = 0;
+function containerOf(value: unknown): unknown[] | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const records = (value as { Records?: unknown }).Records;
+  if (Array.isArray(records)) return records;
+  return tencentResponseEvents(value);
+}
+
+/**
+ * Per-record format detection (formats.ts), unless `forced`: one file may mix API pages, API
+ * events, bare provider records and already-normalized events.
+ */
+export function recordHandler(label: string, notes: Notes, forced?: RecordFormat): RecordHandler {
   let line = 0;
-  const say = (msg: string) => {
-    warnings++;
-    if (warnings <= MAX_WARNINGS) warn(`${label}:${line}: ${msg}`);
-    if (msg.endsWith('; skipped')) skipped?.(`${label}:${line}: ${msg.slice(0, -'; skipped'.length)}`);
-  };
+  const say = (msg: string) => notes.say(`${label}:${line}: ${msg}`);
   const ctx = { warn: say };
 
-  const normalize = (record: unknown, out: AuditEvent[]) => {
+  const record = (value: unknown, out: AuditEvent[]) => {
+    const format = forced ?? detectFormat(value);
+    if (!format) return say(`not an audit event record${SKIPPED}`);
     try {
-      out.push(normalizeTencentRecord(record, ctx));
+      out.push(format.normalize(value, ctx));
     } catch (err) {
       if (!isAuditError(err, 'E_INPUT')) throw err;
-      say(`${err.message}; skipped`);
+      say(`${err.message}${SKIPPED}`);
     }
   };
 
   const handle = (value: unknown, out: AuditEvent[], nested: boolean): void => {
-    if (Array.isArray(value) && !nested) {
+    if (Array.isArray(value)) {
+      if (nested) return say(`not an audit event record${SKIPPED}`);
       for (const v of value) handle(v, out, true);
       return;
     }
-    if (looksNormalized(value)) {
-      const parsed = storedEventSchema.safeParse(value);
-      if (parsed.success) {
-        // One canonical form (milliseconds, Z) so that times compare as text everywhere.
-        const canonical = new Date(parsed.data.time).toISOString();
-        out.push(canonical === parsed.data.time ? parsed.data : { ...parsed.data, time: canonical });
-      }
-      else say(`invalid event ${JSON.stringify((value as { id: string }).id.slice(0, 80))}: ${describeIssues(parsed.error.issues)}; skipped`);
-      return;
-    }
-    const events = tencentResponseEvents(value);
-    if (events) {
-      for (const e of events) normalize(e, out);
-      return;
-    }
-    if (tencentShapeOf(value)) normalize(value, out);
-    else say('not an audit event record; skipped');
+    const records = containerOf(value);
+    if (records) for (const r of records) record(r, out);
+    else record(value, out);
   };
 
   return {
@@ -75,10 +87,7 @@ export function recordHandler(label: string, warn: (msg: string) => void, skippe
     },
     skip(at, why) {
       line = at;
-      say(`${why}; skipped`);
-    },
-    finish() {
-      if (warnings > MAX_WARNINGS) warn(`${label}: ${warnings - MAX_WARNINGS} more warnings not shown`);
+      say(`${why}${SKIPPED}`);
     },
   };
 }

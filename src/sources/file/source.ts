@@ -6,7 +6,15 @@ import { defineSource, type Source } from '../types.js';
 export const fileOptions = z
   .strictObject({
     provider: z.literal('file').describe('file: read events from a recorded file instead of a cloud API.'),
-    path: z.string().min(1).describe('The recorded file (JSON, NDJSON or gzip, any record shape --input reads); - for stdin.'),
+    path: z
+      .string()
+      .min(1)
+      .describe('The recorded file, or a directory of delivered log files read in time order (JSON, NDJSON, {"Records":[...]}, gzip or not, any record shape --input reads); - for stdin.'),
+    format: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Read every record as this provider\'s (tencentcloud, alibabacloud, aws, or normalized for events this tool wrote), as --provider does. Default: detected per record.'),
     ...sourceCommonFields,
   })
   .describe('Events from a recorded file, as `--input` reads them: replays past events through the rules.');
@@ -20,8 +28,10 @@ export const fileSource = defineSource({
   provider: 'file',
   options: fileOptions,
   async create(opts, ctx): Promise<Source> {
-    const { readRecordedBatches } = await import('./index.js');
-    const io = { stdin: ctx.stdin ?? process.stdin, warn: (msg: string) => ctx.logger.warn(msg), skipped: ctx.skipped };
+    const [{ readRecordedBatches }, { requireRecordFormat }] = await Promise.all([import('./index.js'), import('./formats.js')]);
+    // A format the registry does not have fails here, before anything is read.
+    if (opts.format !== undefined) requireRecordFormat(opts.format, 'source.format', 'E_CONFIG');
+    const io = { stdin: ctx.stdin ?? process.stdin, warn: (msg: string) => ctx.logger.warn(msg), skipped: ctx.skipped, format: opts.format };
     return {
       replay: true,
       partitions: () => [`file:${opts.path}`],

@@ -34,7 +34,7 @@ export interface CallerOptions {
 export type Call = (partition: string, region: string, action: CloudAuditApi, req: Record<string, unknown>, signal?: AbortSignal) => Promise<any>;
 
 /**
- * One API call with everything around it: a limiter shared by every region of the source (the
+ * One API call with everything around it: a limiter shared by every region of one account (the
  * quota is per account), exponential backoff with jitter for transient failures, and errors
  * turned into E_AUTH / E_SOURCE. Each attempt goes through the limiter and counts as a call.
  */
@@ -56,6 +56,7 @@ export function createCaller(o: CallerOptions): { call: Call; stats(): SourceSta
 
   const call: Call = async (partition, region, action, req, signal) => {
     let attempts = 0;
+    let renewed = false;
     try {
       return await pRetry(
         () => {
@@ -69,7 +70,17 @@ export function createCaller(o: CallerOptions): { call: Call; stats(): SourceSta
           maxTimeout: o.delays.maxMs,
           randomize: true,
           signal,
-          shouldRetry: ({ error }) => !signal?.aborted && classify(error).kind === 'retry',
+          shouldRetry: ({ error }) => {
+            if (signal?.aborted) return false;
+            const v = classify(error);
+            if (v.kind === 'retry') return true;
+            // Role keys refused before their announced expiry (revoked, or a clock ahead of ours): assume the role again, once.
+            if (v.kind !== 'auth' || renewed || !o.credentials.renew || !/TokenFailure/.test(v.code)) return false;
+            renewed = true;
+            o.credentials.renew();
+            o.logger.debug({ partition, action, code: v.code }, 'temporary keys refused; assuming the role again');
+            return true;
+          },
           onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
             const v = classify(error);
             if (v.kind !== 'retry' || retriesLeft === 0 || signal?.aborted) return;

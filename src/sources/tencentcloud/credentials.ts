@@ -13,6 +13,8 @@ export interface Credential {
 export interface CredentialSource {
   origin: string;
   get(): Promise<Credential>;
+  /** Drops cached temporary keys the API refused before their announced expiry; the next get() fetches new ones. */
+  renew?(): void;
 }
 
 type Provider = { getCredential(): Promise<{ secretId?: string; secretKey?: string; token?: string }> };

@@ -37,20 +37,25 @@ export function classify(err: unknown): Verdict {
   return { kind: 'retry', code: /timeout/i.test(message) ? 'Timeout' : 'NetworkError', message };
 }
 
-const AUTH_HINTS: [RegExp, (action: string) => string][] = [
+const AUTH_HINTS: [RegExp, (permission: string) => string][] = [
   [/SecretIdNotFound|InvalidSecretId/, () => 'check the SecretId (TENCENTCLOUD_SECRET_ID or source.credentials)'],
   [/SignatureFailure/, () => 'check that the SecretKey belongs to the SecretId'],
   [/SignatureExpire/, () => "check this machine's clock: requests more than 5 minutes off are refused"],
   [/TokenFailure|InvalidToken/, () => 'the session token is invalid or has expired'],
-  [/UnauthorizedOperation/, (action) => `grant this identity the CAM permission cloudaudit:${action}`],
+  [/UnauthorizedOperation/, (permission) => `grant this identity the CAM permission ${permission}`],
 ];
+
+/** What to check first for a refused call; `permission` is the CAM action it needs (cloudaudit:LookUpEvents). */
+export function authHint(v: Verdict, permission: string): string {
+  return AUTH_HINTS.find(([re]) => re.test(v.code))?.[1](permission) ?? 'check the SecretId/SecretKey';
+}
 
 /** E_AUTH: one line naming the code and what to check first, then the other usual suspects. */
 export function authError(partition: string, action: string, v: Verdict, cause: unknown): AuditError {
-  const hint = AUTH_HINTS.find(([re]) => re.test(v.code))?.[1](action) ?? 'check the SecretId/SecretKey';
+  const permission = `cloudaudit:${action}`;
   return new AuditError(
     'E_AUTH',
-    `${partition}: ${action} refused with ${v.code}: ${hint} (also check: keys, CAM permission cloudaudit:${action}, clock skew)`,
+    `${partition}: ${action} refused with ${v.code}: ${authHint(v, permission)} (also check: keys, CAM permission ${permission}, clock skew)`,
     { cause },
   );
 }

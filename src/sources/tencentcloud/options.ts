@@ -31,15 +31,48 @@ const endpointSchema = z
   )
   .describe('scheme://host[:port] to call instead of https://cloudaudit.tencentcloudapi.com (a proxy, or the local emulator).');
 
+const accountId = z.string().regex(/^\d{5,20}$/, { message: 'expected an account id (UIN): digits only, e.g. "100012345678"' });
+
+const roleAccountSchema = z
+  .strictObject({
+    id: accountId.describe('The account to watch (its UIN); its partitions are tencentcloud/<id>/<region>.'),
+    roleArn: z
+      .string()
+      .regex(/^qcs::cam::uin\/\d+:role(Name)?\/\S+$/, { message: 'expected a role ARN: qcs::cam::uin/<account>:roleName/<name>' })
+      .describe('The CAM role in that account to assume, e.g. qcs::cam::uin/100012345678:roleName/AuditReader.'),
+    externalId: z
+      .string()
+      .regex(/^[\w+=,.@:/-]{2,128}$/, { message: 'expected 2 to 128 letters, digits or =,.@:/-_' })
+      .optional()
+      .describe("The external id the role's trust policy requires, if it requires one. Prefer ${AUDIT_EXTERNAL_ID}."),
+    sessionName: z
+      .string()
+      .regex(/^[\w+=,.@-]{2,128}$/, { message: 'expected 2 to 128 letters, digits or =,.@-_' })
+      .default('cloudaudit-watch')
+      .describe("RoleSessionName: how this tool's calls appear in that account's own audit trail. Default cloudaudit-watch."),
+  })
+  .describe('Another account, watched through a CAM role (STS AssumeRole with the caller\'s own keys).');
+
 /** The `source:` block for Tencent CloudAudit. Only the options; the SDK is loaded on create. */
 export const tencentcloudOptions = z
   .strictObject({
     provider: z.literal('tencentcloud').describe('tencentcloud: Tencent CloudAudit (the default when provider is omitted).'),
     region: z.string().min(1).optional().describe('The one region to list, e.g. ap-guangzhou (the default). Give region or regions, not both.'),
-    regions: z.array(z.string().min(1)).min(1).optional().describe('Regions to list, one after another under one rate limit; each keeps its own checkpoint.'),
+    regions: z.array(z.string().min(1)).min(1).optional().describe("Regions to list, one after another under each account's rate limit; each account and region keeps its own checkpoint."),
     api: z.enum(['LookUpEvents', 'DescribeEvents']).default('LookUpEvents').describe('The CloudAudit API to list with. Default LookUpEvents (up to 7 days per call); DescribeEvents takes up to 30.'),
     endpoint: endpointSchema.optional(),
+    stsEndpoint: endpointSchema
+      .optional()
+      .describe('scheme://host[:port] of STS (GetCallerIdentity, AssumeRole). Default: the endpoint\'s host when endpoint is given, else https://sts.tencentcloudapi.com.'),
     credentials: credentialsSchema.default('auto'),
+    account: accountId
+      .optional()
+      .describe("The credentials' own account id (UIN), named in partitions tencentcloud/<account>/<region>. Default: asked once per run with STS GetCallerIdentity."),
+    accounts: z
+      .array(roleAccountSchema)
+      .min(1)
+      .optional()
+      .describe('Further accounts to watch through CAM roles, each with its own rate budget; one whose role cannot be assumed fails only its own partitions.'),
     profile: z
       .string()
       .min(1)
@@ -64,7 +97,7 @@ export const tencentcloudOptions = z
       .positive()
       .max(20)
       .default(10)
-      .describe('API calls per second across all regions together, paced 5% under it. Default 10; the API itself allows 20.'),
+      .describe('CloudAudit calls per second per account, its regions together, paced 5% under it. Default 10; the API itself allows 20 per account.'),
     maxAttempts: z
       .number()
       .int()
@@ -82,6 +115,18 @@ export const tencentcloudOptions = z
   .refine((o) => !o.profile || o.credentials === 'auto' || o.credentials === 'profile', {
     message: 'profile is read only with credentials: auto or profile',
     path: ['profile'],
+  })
+  .superRefine((o, ctx) => {
+    // Two entries for one account would share partitions, and so checkpoints.
+    const seen = new Map<string, string>(o.account ? [[o.account, 'account']] : []);
+    o.accounts?.forEach((a, i) => {
+      // The role's account is the one whose trail its keys read: another id would file its events under the wrong partition.
+      const owner = /^qcs::cam::uin\/(\d+):/.exec(a.roleArn)?.[1];
+      if (owner !== undefined && owner !== a.id) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'roleArn'], message: `the role is in account ${owner}, not ${a.id}` });
+      const first = seen.get(a.id);
+      if (first) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'id'], message: `account ${a.id} is already watched (${first})` });
+      else seen.set(a.id, `accounts[${i}]`);
+    });
   })
   .transform(({ region, regions, ...rest }) => ({ ...rest, regions: regions ?? [region ?? 'ap-guangzhou'] }));
 

@@ -1,11 +1,13 @@
 import type { AuditEvent } from '../../events/index.js';
 import { AuditError } from '../../errors.js';
 import type { FetchOptions, Source, SourceContext, TimeRange } from '../types.js';
-import { createCaller, DEFAULT_RETRY_DELAYS, type CloudAuditClient, type RetryDelays } from './caller.js';
+import { openAccounts, type AccountWatch } from './accounts.js';
+import { DEFAULT_RETRY_DELAYS, type RetryDelays } from './caller.js';
 import { credentialSource } from './credentials.js';
 import { normalizeTencentRecord } from './normalize.js';
 import type { TencentcloudOptions } from './options.js';
 import { createLimit, SliceQueue } from './listing.js';
+import type { SessionCache } from './role-credentials.js';
 import { listQuery } from './pages.js';
 import { splitRange } from './slices.js';
 
@@ -14,10 +16,15 @@ export interface TencentSourceContext extends SourceContext {
   retryDelays?: RetryDelays;
   /** Listings (slices × pushed-down queries) in flight per fetch; default 4. */
   concurrency?: number;
+  /** STS answers kept between sources; default the process's (role-credentials.ts). */
+  sessions?: SessionCache;
 }
 
 export const DEFAULT_ENDPOINT = 'cloudaudit.tencentcloudapi.com';
 const PREFIX = 'tencentcloud/';
+
+/** `tencentcloud/<account>/<region>`: each account and region keeps its own checkpoint. */
+export const partitionName = (account: string, region: string) => `${PREFIX}${account}/${region}`;
 
 function byTime(a: AuditEvent, b: AuditEvent): number {
   return a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -36,27 +43,19 @@ export async function createTencentSource(opts: TencentcloudOptions, ctx: Tencen
     protocol: endpoint ? `${endpoint.protocol}//` : 'https://',
     reqTimeout: opts.timeout / 1000,
   };
-  const clients = new Map<string, CloudAuditClient>();
-  const clientFor = async (region: string) => {
-    let client = clients.get(region);
-    if (!client) {
-      client = new cloudaudit.v20190319.Client({ credential: { getCredential: () => credentials.get() }, region, profile: { httpProfile } });
-      clients.set(region, client);
-    }
-    return client;
-  };
-  const caller = createCaller({
-    clientFor,
-    credentials,
-    maxRequestsPerSecond: opts.maxRequestsPerSecond,
-    maxAttempts: opts.maxAttempts,
+  const accounts = await openAccounts(opts, credentials, ctx, {
+    newClient: (region, keys) => new cloudaudit.v20190319.Client({ credential: { getCredential: () => keys.get() }, region, profile: { httpProfile } }),
     delays: ctx.retryDelays ?? DEFAULT_RETRY_DELAYS,
-    logger: ctx.logger,
   });
+  const owners = new Map<string, { account: AccountWatch; region: string }>();
+  for (const account of accounts) for (const region of opts.regions) owners.set(partitionName(account.id, region), { account, region });
+  const partitions = [...owners.keys()];
   const concurrency = Math.max(1, ctx.concurrency ?? 4);
-  const partitions = opts.regions.map((r) => PREFIX + r);
   const closing = new AbortController();
-  ctx.logger.debug({ regions: opts.regions, api: opts.api, endpoint: `${httpProfile.protocol}${httpProfile.endpoint}`, credentials: credentials.origin }, 'CloudAudit source ready');
+  ctx.logger.debug(
+    { regions: opts.regions, accounts: accounts.map((a) => a.id), api: opts.api, endpoint: `${httpProfile.protocol}${httpProfile.endpoint}`, credentials: credentials.origin },
+    'CloudAudit source ready',
+  );
 
   // LookUpEvents documents no OR between conditions, so each name is its own listing;
   // DescribeEvents documents that several EventName values are OR-ed, so one listing takes all.
@@ -74,10 +73,9 @@ export async function createTencentSource(opts: TencentcloudOptions, ctx: Tencen
   const queriesPerSlice: (string[] | undefined)[] = !names?.length ? [undefined] : opts.api === 'DescribeEvents' ? [names] : names.map((n) => [n]);
 
   async function* fetch(partition: string, range: TimeRange, options: FetchOptions = {}): AsyncGenerator<AuditEvent[]> {
-    if (!partitions.includes(partition)) {
-      throw new AuditError('E_SOURCE', `${partition}: not a partition of this source (${partitions.join(', ')})`);
-    }
-    const region = partition.slice(PREFIX.length);
+    const owner = owners.get(partition);
+    if (!owner) throw new AuditError('E_SOURCE', `${partition}: not a partition of this source (${partitions.join(', ')})`);
+    const { account, region } = owner;
     const stop = new AbortController();
     const signal = AbortSignal.any([stop.signal, closing.signal, ...(options.signal ? [options.signal] : [])]);
     const limit = createLimit(concurrency);
@@ -96,7 +94,7 @@ export async function createTencentSource(opts: TencentcloudOptions, ctx: Tencen
       const queue = new SliceQueue(queriesPerSlice.length);
       for (const eventNames of queriesPerSlice) {
         const listing = limit(() =>
-          listQuery(caller.call, { partition, region, api: opts.api, slice, eventNames, attributes }, {
+          listQuery(account.call, { partition, region, api: opts.api, slice, eventNames, attributes }, {
             logger: ctx.logger,
             signal,
             onPage: (page) => {
@@ -154,7 +152,14 @@ export async function createTencentSource(opts: TencentcloudOptions, ctx: Tencen
   return {
     partitions: () => [...partitions],
     fetch,
-    stats: caller.stats,
+    // Before accounts were part of partition names, the credentials' own account was the only one.
+    previousName: (partition) => {
+      const owner = owners.get(partition);
+      return owner && owner.account.index === undefined ? PREFIX + owner.region : undefined;
+    },
+    // CloudAudit calls only: STS is asked about once an hour, under quotas of its own.
+    stats: () =>
+      accounts.map((a) => a.stats()).reduce((x, y) => ({ apiCalls: x.apiCalls + y.apiCalls, retries: x.retries + y.retries }), { apiCalls: 0, retries: 0 }),
     async close() {
       closing.abort();
     },

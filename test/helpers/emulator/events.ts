@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_ACCOUNT } from './sts.js';
 import type { ApiEvent } from './types.js';
 
 /** A compact description of one audit event; everything but name and time has a plausible default. */
@@ -54,7 +55,7 @@ export function makeEvent(spec: EventSpec): ApiEvent {
   const id = spec.id ?? randomUUID();
   const requestId = randomUUID();
   const region = spec.region ?? 'ap-guangzhou';
-  const accountId = spec.accountId ?? '100000000001';
+  const accountId = spec.accountId ?? DEFAULT_ACCOUNT;
   const actorType = spec.actorType ?? 'Root';
   const principalId = spec.principalId ?? (actorType === 'Root' ? accountId : '100000000099');
   const userName = spec.userName ?? (actorType === 'Root' ? 'root' : actorType === 'AssumedRole' ? 'roleUser' : principalId);

@@ -5,5 +5,17 @@ export { makeEvent, spreadEvents, type EventSpec } from './events.js';
 export { signTc3, scopeDate, canonicalRequest, parseAuthorization, type SignInput } from './signature.js';
 export { verifyRequest, hostnameOf } from './auth.js';
 export { eventSeconds } from './query.js';
+export { DEFAULT_ACCOUNT, STS_VERSION } from './sts.js';
 export { LOOKUP_MAX_SPAN_SECONDS, DESCRIBE_MAX_SPAN_SECONDS, MAX_RESULTS } from './params.js';
-export type { ApiEvent, CloudAuditAction, Emulator, EmulatorCredential, EmulatorOptions, Failure, RecordedRequest } from './types.js';
+export type {
+  ApiEvent,
+  CloudAuditAction,
+  Emulator,
+  EmulatorCredential,
+  EmulatorOptions,
+  EmulatorRole,
+  Failure,
+  IssuedCredential,
+  RecordedRequest,
+  StsAction,
+} from './types.js';

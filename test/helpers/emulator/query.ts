@@ -58,12 +58,21 @@ function matches(e: ApiEvent, action: ParsedQuery['action'], attributes: Attribu
   return true;
 }
 
-/** Newest first, as the console and API list them; ties broken by id so pages are stable. */
-export function select(events: ApiEvent[], q: ParsedQuery, region: string | null, regionFilter: boolean): ApiEvent[] {
+/**
+ * Newest first, as the console and API list them; ties broken by id so pages are stable. With
+ * `account`, only that account's events: a key never sees another account's trail.
+ */
+export function select(events: ApiEvent[], q: ParsedQuery, region: string | null, regionFilter: boolean, account?: string): ApiEvent[] {
   return events
     .filter((e) => {
       const t = eventSeconds(e);
-      return t >= q.start && t <= q.end && (!regionFilter || !region || e.EventRegion === region) && matches(e, q.action, q.attributes);
+      return (
+        t >= q.start &&
+        t <= q.end &&
+        (!regionFilter || !region || e.EventRegion === region) &&
+        (account === undefined || String(e.AccountID) === account) &&
+        matches(e, q.action, q.attributes)
+      );
     })
     .sort((a, b) => eventSeconds(b) - eventSeconds(a) || (a.EventId < b.EventId ? 1 : a.EventId > b.EventId ? -1 : 0));
 }

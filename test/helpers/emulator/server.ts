@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { verifyRequest, type ApiErrorBody } from './auth.js';
 import { parseQuery } from './params.js';
 import { CursorStore, select } from './query.js';
-import type { ApiEvent, CloudAuditAction, Emulator, EmulatorOptions, Failure, RecordedRequest } from './types.js';
+import { Identities, STS_ACTIONS, STS_VERSION } from './sts.js';
+import type { ApiEvent, CloudAuditAction, Emulator, EmulatorOptions, Failure, RecordedRequest, StsAction } from './types.js';
 
 /** Default key pair; any other pair must be listed in `credentials`. Never a real key. */
 export const TEST_SECRET_ID = 'AKIDEMULATORTESTKEY000000000000000000';
@@ -29,13 +30,20 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** A local stand-in for cloudaudit.tencentcloudapi.com, speaking API 3.0 over plain HTTP. */
+/**
+ * A local stand-in for cloudaudit.tencentcloudapi.com, speaking API 3.0 over plain HTTP, with
+ * sts.tencentcloudapi.com on the same port (told apart by action and version, as one host
+ * serves both here).
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   let events: ApiEvent[] = [...(options.events ?? [])];
   const credentials = options.credentials ?? { [TEST_SECRET_ID]: TEST_SECRET_KEY };
   const now = options.now ?? (() => new Date());
+  const identities = new Identities(options, credentials, now);
   const failures: Failure[] = [];
+  const stsFailures: Failure[] = [];
   const requests: RecordedRequest[] = [];
+  const stsRequests: RecordedRequest[] = [];
   const admitted: number[] = [];
   const cursors = new CursorStore();
 
@@ -53,7 +61,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return false;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest, throttled: boolean): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest, sts: boolean, throttled: boolean): Promise<void> {
     const send = (status: number, payload: Record<string, unknown>) => {
       rec.httpStatus = status;
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -72,7 +80,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     if (options.latencyMs) await sleep(options.latencyMs);
 
-    const failure = failures.shift();
+    const failure = (sts ? stsFailures : failures).shift();
     if (failure && 'stall' in failure) return; // never answered: the client must give up on its own
     if (failure && 'httpStatus' in failure) {
       rec.httpStatus = failure.httpStatus;
@@ -82,9 +90,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     if (failure) return sendError({ code: failure.code, message: failure.message ?? `Emulated ${failure.code}.` });
 
-    const verdict = verifyRequest({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers, body }, credentials, now());
+    const verdict = verifyRequest({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers, body }, identities.keys(), now());
     if ('error' in verdict) return sendError(verdict.error);
     rec.secretId = verdict.secretId;
+    const caller = identities.caller(verdict.secretId);
+    if ('error' in caller) return sendError(caller.error);
+    rec.account = caller.account;
     if (throttled) {
       return sendError({
         code: 'RequestLimitExceeded',
@@ -94,14 +105,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (req.method !== 'POST' || !String(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return sendError({ code: 'InvalidParameter', message: 'The emulator accepts POST with application/json only.' });
     }
+    if (sts) {
+      if (req.headers['x-tc-version'] !== STS_VERSION) return sendError({ code: 'NoSuchVersion', message: `Version must be ${STS_VERSION}.` });
+      const answer = identities.handle(rec.action as StsAction, rec.params, rec.region, caller);
+      return 'error' in answer ? sendError(answer.error) : send(200, answer.payload);
+    }
     const action = rec.action as CloudAuditAction;
     if (!ACTIONS.includes(action)) return sendError({ code: 'InvalidAction', message: `Action \`${rec.action}\` does not exist.` });
     if (req.headers['x-tc-version'] !== API_VERSION) return sendError({ code: 'NoSuchVersion', message: `Version must be ${API_VERSION}.` });
 
     const parsed = parseQuery(action, rec.region, rec.params, now(), options.retentionDays);
     if ('error' in parsed) return sendError(parsed.error);
+    // One account's listing is no other's: its events only, and its NextToken useless to them.
+    const account = identities.scoped ? caller.account : undefined;
+    const query = account === undefined ? parsed.query : { ...parsed.query, fingerprint: `${parsed.query.fingerprint}@${account}` };
     const snapshot = events;
-    const page = cursors.page(parsed.query, () => select(snapshot, parsed.query, rec.region, options.regionFilter ?? true));
+    const page = cursors.page(query, () => select(snapshot, query, rec.region, options.regionFilter ?? true, account));
     if ('error' in page) return sendError(page.error);
     rec.eventCount = page.events.length;
     rec.listOver = page.listOver;
@@ -116,6 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       action: (req.headers['x-tc-action'] as string | undefined) ?? null,
       region: (req.headers['x-tc-region'] as string | undefined) ?? null,
       secretId: null,
+      account: null,
       params: {},
       time: now(),
       httpStatus: 0,
@@ -123,8 +143,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       eventCount: 0,
       listOver: null,
     };
-    requests.push(rec);
-    handle(req, res, rec, overRateLimit()).catch(() => {
+    // STS has limits of its own, apart from CloudAudit's.
+    const sts = rec.action !== null && STS_ACTIONS.includes(rec.action);
+    (sts ? stsRequests : requests).push(rec);
+    handle(req, res, rec, sts, !sts && overRateLimit()).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       rec.httpStatus = 500;
     });
@@ -140,8 +162,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    stsRequests,
+    issued: identities.issued,
     failNext(n, failure) {
       for (let i = 0; i < n; i++) failures.push(failure);
+    },
+    failNextSts(n, failure) {
+      for (let i = 0; i < n; i++) stsFailures.push(failure);
+    },
+    revokeIssued() {
+      identities.revoke();
     },
     setEvents(next) {
       events = [...next];
@@ -150,7 +180,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       events = [...events, ...more];
     },
     served(action) {
-      return requests.filter((r) => r.httpStatus === 200 && r.errorCode === null && (!action || r.action === action));
+      const log = action && STS_ACTIONS.includes(action) ? stsRequests : requests;
+      return log.filter((r) => r.httpStatus === 200 && r.errorCode === null && (!action || r.action === action));
     },
     close() {
       return new Promise<void>((resolve) => {

@@ -23,6 +23,32 @@ export interface ApiEvent {
 }
 
 export type CloudAuditAction = 'LookUpEvents' | 'DescribeEvents';
+export type StsAction = 'AssumeRole' | 'GetCallerIdentity';
+
+/** A CAM role AssumeRole may hand out keys for. */
+export interface EmulatorRole {
+  roleArn: string;
+  /** The account the role lives in: its keys see that account's events only. */
+  account: string;
+  /** When set, AssumeRole must send exactly this ExternalId (the trust policy's condition). */
+  externalId?: string;
+  /** false: the trust policy names nobody, every AssumeRole is refused. Default true. */
+  allow?: boolean;
+  /** Accounts the trust policy names; default any caller. */
+  trusted?: string[];
+}
+
+/** Keys AssumeRole issued (a test helper may look at them; the real API never shows them again). */
+export interface IssuedCredential {
+  roleArn: string;
+  account: string;
+  sessionName: string;
+  secretId: string;
+  secretKey: string;
+  token: string;
+  /** Unix seconds, as AssumeRole's ExpiredTime. */
+  expiredTime: number;
+}
 
 /** A key pair the emulator accepts; a token, when given, must come as X-TC-Token. */
 export type EmulatorCredential = string | { secretKey: string; token?: string };
@@ -43,6 +69,19 @@ export interface EmulatorOptions {
   regionFilter?: boolean;
   /** When set, DescribeEvents rejects a StartTime older than this many days (the API documents 90). */
   retentionDays?: number;
+  /**
+   * SecretId → the account it belongs to. Default: every key is DEFAULT_ACCOUNT's. With this or
+   * `roles` given, CloudAudit answers a caller only its own account's events (by AccountID).
+   */
+  accounts?: Record<string, string>;
+  roles?: EmulatorRole[];
+  /** Lifetime of AssumeRole keys, overriding the request's DurationSeconds. */
+  tokenLifetimeSeconds?: number;
+  /**
+   * The clock AssumeRole keys are issued and expire by. Separate from `now` (signature times),
+   * because the SDK signs with the real clock while a test moves this one past an expiry.
+   */
+  stsClock?: () => Date;
 }
 
 /** What a scripted failure does to one request. */
@@ -61,6 +100,8 @@ export interface RecordedRequest {
   httpStatus: number;
   /** Response.Error.Code, or null when the request succeeded (or was answered by HTTP status / stall). */
   errorCode: string | null;
+  /** The account the signing key belongs to, once the signature checked out. */
+  account: string | null;
   /** How many events the answer carried. */
   eventCount: number;
   listOver: boolean | null;
@@ -70,14 +111,22 @@ export interface Emulator {
   /** `http://127.0.0.1:PORT`, ready for `source.endpoint`. */
   url: string;
   port: number;
-  /** Every request received, in order of arrival. */
+  /** Every CloudAudit request received, in order of arrival. */
   requests: RecordedRequest[];
-  /** The next `n` requests meet `failure` instead of being served. Calls queue up. */
+  /** Every STS request (AssumeRole, GetCallerIdentity), kept apart so CloudAudit counts stay what they were. */
+  stsRequests: RecordedRequest[];
+  /** Every key AssumeRole handed out, oldest first. */
+  issued: IssuedCredential[];
+  /** The next `n` CloudAudit requests meet `failure` instead of being served. Calls queue up. */
   failNext(n: number, failure: Failure): void;
+  /** The same for the next `n` STS requests. */
+  failNextSts(n: number, failure: Failure): void;
+  /** Every key AssumeRole issued so far stops working now, whatever its ExpiredTime said. */
+  revokeIssued(): void;
   setEvents(events: ApiEvent[]): void;
   /** Late arrivals: visible to queries started after this call. */
   addEvents(events: ApiEvent[]): void;
-  /** Requests that were served successfully, optionally of one action. */
-  served(action?: CloudAuditAction): RecordedRequest[];
+  /** Requests that were served successfully: CloudAudit ones, or those of one action (STS ones too). */
+  served(action?: CloudAuditAction | StsAction): RecordedRequest[];
   close(): Promise<void>;
 }

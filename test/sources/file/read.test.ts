@@ -173,12 +173,12 @@ describe('readRecordedEvents: bad input', () => {
     expect((await readError(file('[\n{"EventId": "a"'))).message).toMatch(/:2: unexpected end of input/);
   });
 
-  it('fails for a missing file or a directory, naming the path, as a usage error (exit 2)', async () => {
+  it('fails for a missing file, naming the path, as a usage error (exit 2); a directory is read (delivered.test.ts)', async () => {
     const missing = join(dir, 'nope.ndjson');
     const err = await readError(missing);
     expect(err.code).toBe('E_USAGE');
     expect(err.message).toBe(`${missing}: no such file`);
-    expect((await readError(dir)).message).toBe(`${dir}: is a directory`);
+    expect((await readError(join(missing, 'below'))).message).toBe(`${join(missing, 'below')}: no such file`);
   });
 
   it('fails for truncated gzip', async () => {

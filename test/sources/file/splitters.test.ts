@@ -29,7 +29,7 @@ describe('valueSplitter', () => {
   });
 
   it('yields concatenated and pretty-printed objects whole', () => {
-    const a = JSON.stringify({ Response: { Events: [{ EventId: '1' }] } }, null, 2);
+    const a = JSON.stringify({ page: { Events: [{ EventId: '1' }] } }, null, 2);
     const b = '{"x": "}"}';
     for (const chunks of everySplit(`${a}\n${b}\n`)) {
       expect(run(valueSplitter('t'), chunks)).toEqual([
@@ -37,6 +37,34 @@ describe('valueSplitter', () => {
         [b, a.split('\n').length + 1],
       ]);
     }
+  });
+
+  it('streams the elements of {"Records":[...]} and {"Response":{"Events":[...]}}, skipping what follows the array', () => {
+    const records = '{ "Records" : [\n{"eventID":"a","x":"]}"},\n{"eventID":"b"}\n] }\n{"eventID":"c"}\n';
+    const page = '{"Response":{"Events":[{"EventId":"1"},{"EventId":"2"}],"RequestId":"r\\"}]}","ListOver":true}}';
+    expect(run(valueSplitter('t'), [Buffer.from(records)])).toEqual([
+      ['{"eventID":"a","x":"]}"}', 2],
+      ['{"eventID":"b"}', 3],
+      ['{"eventID":"c"}', 5],
+    ]);
+    expect(run(valueSplitter('t'), [Buffer.from(page)])).toEqual([
+      ['{"EventId":"1"}', 1],
+      ['{"EventId":"2"}', 1],
+    ]);
+    // Cut inside the prefix, the wrapper is one record (the reader unwraps it: the same events); cut after it, it streams.
+    const prefix = '{"Response":{"Events":['.length;
+    for (const [i, chunks] of everySplit(page).entries()) {
+      const out = run(valueSplitter('t'), chunks).map(([text]) => text);
+      expect(out).toEqual(i === 0 || i >= prefix ? ['{"EventId":"1"}', '{"EventId":"2"}'] : [page]);
+    }
+  });
+
+  it('rejects an unterminated wrapper after its records', () => {
+    const out: string[] = [];
+    const s = valueSplitter('f.json');
+    s.push(Buffer.from('{"Records":[{"a":1}],"more":{"b":'), (t) => out.push(t));
+    expect(() => s.end(() => {})).toThrow(/f\.json:1: unexpected end of input: unterminated object/);
+    expect(out).toEqual(['{"a":1}']);
   });
 
   it('rejects a top-level scalar and unterminated input with the line', () => {

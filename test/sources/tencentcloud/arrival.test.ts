@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 const hour = { start: T0, end: at(HOUR) };
-const P = 'tencentcloud/ap-guangzhou';
+const P = 'tencentcloud/100000000001/ap-guangzhou';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(done: () => boolean, ms = 5_000) {
   for (const end = Date.now() + ms; !done() && Date.now() < end; ) await sleep(20);

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { AuditEvent } from '../../../src/events/index.js';
 import type { FetchOptions, Source, TimeRange } from '../../../src/sources/types.js';
 import { tencentcloudSource, type TencentSourceContext } from '../../../src/sources/tencentcloud/index.js';
+import { newSessionCache } from '../../../src/sources/tencentcloud/role-credentials.js';
 import { createLogger } from '../../../src/util/logger.js';
 import { startEmulator, TEST_SECRET_ID, TEST_SECRET_KEY, type Emulator, type EmulatorOptions } from '../../helpers/emulator/index.js';
 
@@ -36,7 +37,7 @@ export interface Harness {
 export async function harness(
   config: Record<string, unknown> = {},
   emuOptions: EmulatorOptions = {},
-  ctx: { env?: NodeJS.ProcessEnv; concurrency?: number } = {},
+  ctx: { env?: NodeJS.ProcessEnv; concurrency?: number; now?: () => Date } = {},
 ): Promise<Harness> {
   const emu = await startEmulator(emuOptions);
   const logs = new LogCapture();
@@ -51,9 +52,11 @@ export async function harness(
   const sourceCtx: TencentSourceContext = {
     logger: createLogger('debug', logs),
     env: ctx.env ?? {},
-    now: () => new Date(),
+    now: ctx.now ?? (() => new Date()),
     retryDelays: { minMs: 1, maxMs: 5 },
     concurrency: ctx.concurrency,
+    // Its own STS answers: an emulator of an earlier test may have had this port.
+    sessions: newSessionCache(),
   };
   const source = await tencentcloudSource.create(opts, sourceCtx);
   const fetchAll = async (range: TimeRange, partition = source.partitions()[0], options?: FetchOptions) => {

@@ -33,4 +33,21 @@ describe('tencentcloud source options', () => {
     const env = parse({ profile: 'prod', credentials: 'env' });
     expect(env.error?.issues).toEqual([expect.objectContaining({ path: ['profile'], message: 'profile is read only with credentials: auto or profile' })]);
   });
+
+  it('take accounts through roles, each with its own id, the role in that account', () => {
+    const parse = (o: Record<string, unknown>) => tencentcloudOptions.safeParse({ provider: 'tencentcloud', ...o });
+    const role = { id: '100012345678', roleArn: 'qcs::cam::uin/100012345678:roleName/AuditReader' };
+    const ok = parse({ account: '100000000001', accounts: [{ ...role, externalId: 'ext-1234' }], stsEndpoint: 'http://127.0.0.1:9000' });
+    expect(ok.data?.accounts).toEqual([{ ...role, externalId: 'ext-1234', sessionName: 'cloudaudit-watch' }]);
+    expect(ok.data?.stsEndpoint).toBe('http://127.0.0.1:9000');
+    const issues = (o: Record<string, unknown>) => parse(o).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issues({ account: 'me' })).toEqual(['account: expected an account id (UIN): digits only, e.g. "100012345678"']);
+    expect(issues({ accounts: [{ ...role, roleArn: 'AuditReader' }] })).toEqual(['accounts.0.roleArn: expected a role ARN: qcs::cam::uin/<account>:roleName/<name>']);
+    expect(issues({ accounts: [{ ...role, id: '100000000009' }] })).toEqual(['accounts.0.roleArn: the role is in account 100012345678, not 100000000009']);
+    expect(issues({ account: role.id, accounts: [role] })).toEqual(['accounts.0.id: account 100012345678 is already watched (account)']);
+    expect(issues({ accounts: [role, role] })).toEqual(['accounts.1.id: account 100012345678 is already watched (accounts[0])']);
+    expect(issues({ accounts: [{ ...role, externalId: 'x' }] })).toEqual(['accounts.0.externalId: expected 2 to 128 letters, digits or =,.@:/-_']);
+    expect(issues({ stsEndpoint: 'sts.example.com' })).toEqual(['stsEndpoint: invalid endpoint: expected scheme://host[:port]']);
+    expect(issues({ maxRequestsPerSecond: 21 })?.[0]).toMatch(/^maxRequestsPerSecond: /);
+  });
 });

@@ -13,12 +13,13 @@ afterEach(async () => {
 const hour = { start: T0, end: at(HOUR) };
 const events = spreadEvents(137, { start: T0, end: at(HOUR) });
 
+// `account` given, so no GetCallerIdentity at creation: these are about CloudAudit's answers (accounts.test.ts has STS's).
 describe('tencentcloud source: refused credentials', () => {
   it('a wrong key is E_AUTH at once, naming the code and what to check, without the key', async () => {
-    const { emu, source, fetchAll, logs } = await open({ credentials: { secretId: TEST_SECRET_ID, secretKey: 'wrong-key-1234' } }, { events });
+    const { emu, source, fetchAll, logs } = await open({ account: '100000000001', credentials: { secretId: TEST_SECRET_ID, secretKey: 'wrong-key-1234' } }, { events });
     const err = await rejection(fetchAll(hour));
     expect(err).toMatchObject({ name: 'AuditError', code: 'E_AUTH' });
-    expect(err.message).toContain('tencentcloud/ap-guangzhou');
+    expect(err.message).toContain('tencentcloud/100000000001/ap-guangzhou');
     expect(err.message).toContain('AuthFailure.SignatureFailure');
     expect(err.message).toContain('SecretKey');
     expect(err.message).toContain('cloudaudit:LookUpEvents');
@@ -30,7 +31,7 @@ describe('tencentcloud source: refused credentials', () => {
   });
 
   it('an unknown SecretId and a denied permission say which to fix', async () => {
-    const unknown = await open({ credentials: { secretId: 'AKIDUNKNOWN', secretKey: TEST_SECRET_KEY } }, { events });
+    const unknown = await open({ account: '100000000001', credentials: { secretId: 'AKIDUNKNOWN', secretKey: TEST_SECRET_KEY } }, { events });
     expect((await rejection(unknown.fetchAll(hour))).message).toMatch(/AuthFailure\.SecretIdNotFound: check the SecretId/);
     await unknown.emu.close();
     const denied = await open({}, { events });
@@ -66,7 +67,7 @@ describe('tencentcloud source: retries', () => {
     const onProgress = (p: { pages: number }) => {
       if (p.pages === 1) emu.failNext(1, { code: 'InternalError' });
     };
-    for await (const batch of source.fetch('tencentcloud/ap-guangzhou', hour, { onProgress })) got.push(...batch);
+    for await (const batch of source.fetch('tencentcloud/100000000001/ap-guangzhou', hour, { onProgress })) got.push(...batch);
     expect(got).toHaveLength(137);
     expect(emu.requests.map((r) => r.errorCode)).toEqual([null, 'InternalError', null, null]);
     const tokens = emu.requests.map((r) => r.params.NextToken);
@@ -87,7 +88,7 @@ describe('tencentcloud source: retries', () => {
     emu.failNext(5, { code: 'InternalError', message: 'backend\nbusy' });
     const err = await rejection(fetchAll(hour));
     expect(err).toMatchObject({ code: 'E_SOURCE' });
-    expect(err.message).toBe('tencentcloud/ap-guangzhou: LookUpEvents failed after 3 attempts: InternalError (backend busy)');
+    expect(err.message).toBe('tencentcloud/100000000001/ap-guangzhou: LookUpEvents failed after 3 attempts: InternalError (backend busy)');
     expect(emu.requests).toHaveLength(3);
     expect(source.stats()).toEqual({ apiCalls: 3, retries: 2 });
   });
@@ -114,7 +115,7 @@ describe('tencentcloud source: stopping', () => {
     // Two slices (7 days + 3 days) of 3 pages each, one listing at a time, 30 ms per answer.
     const data = [...spreadEvents(120, { start: T0, end: at(7 * 24 * HOUR) }), ...spreadEvents(120, { start: at(7 * 24 * HOUR), end: range.end })];
     const { emu, source } = await open({}, { events: data, latencyMs: 30 }, { concurrency: 1 });
-    for await (const batch of source.fetch('tencentcloud/ap-guangzhou', range)) {
+    for await (const batch of source.fetch('tencentcloud/100000000001/ap-guangzhou', range)) {
       expect(batch[0].provider).toBe('tencentcloud');
       break;
     }

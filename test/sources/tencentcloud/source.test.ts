@@ -16,7 +16,7 @@ describe('tencentcloud source: fetching', () => {
   it('delivers 137 events from 3 pages of 50, oldest first, and stops at ListOver', async () => {
     const { emu, source, fetchAll, logs } = await open({}, { events: spreadEvents(137, { start: T0, end: at(HOUR) }) });
     const progress: { pages: number; events: number }[] = [];
-    const events = await fetchAll(hour, 'tencentcloud/ap-guangzhou', { onProgress: (p) => progress.push(p) });
+    const events = await fetchAll(hour, 'tencentcloud/100000000001/ap-guangzhou', { onProgress: (p) => progress.push(p) });
 
     expect(events).toHaveLength(137);
     expect(new Set(events.map((e) => e.id)).size).toBe(137);
@@ -30,9 +30,9 @@ describe('tencentcloud source: fetching', () => {
     expect(typeof reqs[1].params.NextToken).toBe('string');
     expect(reqs[2].params.NextToken).not.toBe(reqs[1].params.NextToken);
     expect(progress).toEqual([
-      { partition: 'tencentcloud/ap-guangzhou', pages: 1, events: 50 },
-      { partition: 'tencentcloud/ap-guangzhou', pages: 2, events: 100 },
-      { partition: 'tencentcloud/ap-guangzhou', pages: 3, events: 137 },
+      { partition: 'tencentcloud/100000000001/ap-guangzhou', pages: 1, events: 50 },
+      { partition: 'tencentcloud/100000000001/ap-guangzhou', pages: 2, events: 100 },
+      { partition: 'tencentcloud/100000000001/ap-guangzhou', pages: 3, events: 137 },
     ]);
     expect(source.stats()).toEqual({ apiCalls: 3, retries: 0 });
     expect(logs.lines().filter((l) => l.msg === 'CloudAudit page')).toHaveLength(3);
@@ -134,8 +134,8 @@ describe('tencentcloud source: regions and credentials', () => {
   it('has one partition per region, each asking its own region', async () => {
     const events = [makeEvent({ name: 'Gz', time: at(1000) }), makeEvent({ name: 'Sh', time: at(2000), region: 'ap-shanghai' })];
     const { emu, source, fetchAll } = await open({ regions: ['ap-guangzhou', 'ap-shanghai'] }, { events });
-    expect(source.partitions()).toEqual(['tencentcloud/ap-guangzhou', 'tencentcloud/ap-shanghai']);
-    expect((await fetchAll(hour, 'tencentcloud/ap-shanghai')).map((e) => [e.name, e.region])).toEqual([['Sh', 'ap-shanghai']]);
+    expect(source.partitions()).toEqual(['tencentcloud/100000000001/ap-guangzhou', 'tencentcloud/100000000001/ap-shanghai']);
+    expect((await fetchAll(hour, 'tencentcloud/100000000001/ap-shanghai')).map((e) => [e.name, e.region])).toEqual([['Sh', 'ap-shanghai']]);
     expect(emu.requests.map((r) => r.region)).toEqual(['ap-shanghai']);
     await expect(fetchAll(hour, 'tencentcloud/eu-frankfurt')).rejects.toMatchObject({ code: 'E_SOURCE' });
   });
@@ -176,7 +176,7 @@ describe('tencentcloud source: regions and credentials', () => {
       await source.close?.();
       await emu.close();
     }
-    const missing = await open({ credentials: 'env' }, {}, { env: {} });
+    const missing = await open({ credentials: 'env', account: '100000000001' }, {}, { env: {} });
     await expect(missing.fetchAll(hour)).rejects.toMatchObject({ code: 'E_AUTH', message: expect.stringContaining('TENCENTCLOUD_SECRET_ID') });
     expect(missing.emu.requests).toHaveLength(0);
     await missing.emu.close();
