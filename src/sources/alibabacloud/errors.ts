@@ -1,11 +1,8 @@
 import { AuditError } from '../../errors.js';
 
-/**
- * What to do with a failed call. Throttling, server faults, timeouts and broken connections
- * pass; a refused key or signature, a missing permission or a malformed request will fail the
- * same way every time.
- */
-export type Verdict = { kind: 'retry' | 'auth' | 'fatal'; code: string; message: string };
+import type { Verdict } from '../calls.js';
+
+export type { Verdict };
 
 interface SdkError {
   code?: unknown;

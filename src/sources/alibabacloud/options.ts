@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { timeoutDuration } from '../../util/duration-schema.js';
-import { sourceCommonFields } from '../common.js';
+import { apiCallFields, endpointSchema, sourceCommonFields } from '../common.js';
 
 /** ActionTrail allows LookupEvents 2 calls per second per account and region; more only draws Throttling. */
 export const ACTIONTRAIL_MAX_RPS = 2;
@@ -19,18 +18,7 @@ const credentialsSchema = z
     'Where the AccessKey comes from. auto (default): ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS keys); or { accessKeyId, accessKeySecret, securityToken }.',
   );
 
-/** scheme://host[:port] and nothing else: the SDK takes a host and a protocol, never a path. */
-export function isEndpoint(value: string): boolean {
-  try {
-    const u = new URL(value);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && (u.pathname === '/' || u.pathname === '') && !u.search && !u.username;
-  } catch {
-    return false;
-  }
-}
-
-const endpoint = (what: string) =>
-  z.string().refine(isEndpoint, { message: 'invalid endpoint: expected scheme://host[:port]' }).describe(what);
+const endpoint = endpointSchema;
 
 /** The `source:` block for Alibaba Cloud ActionTrail. Only the options; the SDK is loaded on create. */
 export const alibabacloudOptions = z
@@ -63,16 +51,7 @@ export const alibabacloudOptions = z
       .max(ACTIONTRAIL_MAX_RPS)
       .default(ACTIONTRAIL_MAX_RPS)
       .describe('LookupEvents calls per second for each region (ActionTrail counts per account and region), paced 5% under it. Default and most 2.'),
-    maxAttempts: z
-      .number()
-      .int()
-      .min(1)
-      .max(20)
-      .default(5)
-      .describe('Attempts per API call, retries included: throttling, 5xx, timeouts and broken connections are retried with backoff. Default 5.'),
-    timeout: timeoutDuration
-      .default(10_000)
-      .describe(`Per request (connect and read): a stalled request is abandoned and retried. Default 10s. ${timeoutDuration.description}`),
+    ...apiCallFields,
     ...sourceCommonFields,
   })
   .describe('Events from Alibaba Cloud ActionTrail, through the official OpenAPI client.');

@@ -1,19 +1,10 @@
-import pRetry from 'p-retry';
-import pThrottle from 'p-throttle';
-import { AuditError } from '../../errors.js';
 import type { Logger } from '../../util/logger.js';
+import { paced, withRetries, type RetryDelays } from '../calls.js';
 import type { SourceStats } from '../types.js';
 import { authError, classify, sourceError } from './errors.js';
 
-/** Backoff between attempts; tests shrink it to stay fast. */
-export interface RetryDelays {
-  minMs: number;
-  maxMs: number;
-}
+export { DEFAULT_RETRY_DELAYS, type RetryDelays } from '../calls.js';
 
-export const DEFAULT_RETRY_DELAYS: RetryDelays = { minMs: 500, maxMs: 20_000 };
-/** How far under maxRequestsPerSecond the limiter paces (a factor on its window). */
-const SAFETY = 1.05;
 const ACTION = 'LookupEvents';
 
 /** One LookupEvents request through the SDK, in a region; the SDK itself makes one attempt. */
@@ -30,10 +21,8 @@ export interface CallerOptions {
 export type Call = (partition: string, region: string, input: Record<string, unknown>, signal?: AbortSignal) => Promise<any>;
 
 /**
- * One API call with everything around it: a limiter per region (CloudTrail's quota is per
- * account and region, and a source is one account), exponential backoff with jitter for
- * transient failures, and errors turned into E_AUTH / E_SOURCE naming the partition. Each
- * attempt goes through the limiter and counts as a call.
+ * One CloudTrail call (sources/calls.ts) with a limiter per region: CloudTrail's quota is per
+ * account and region, and a source is one account. Each attempt counts as a call.
  */
 export function createCaller(o: CallerOptions): { call: Call; stats(): SourceStats } {
   const stats: SourceStats = { apiCalls: 0, retries: 0 };
@@ -41,10 +30,7 @@ export function createCaller(o: CallerOptions): { call: Call; stats(): SourceSta
   const limiterFor = (region: string) => {
     let limited = limiters.get(region);
     if (!limited) {
-      // Evenly spaced rather than in bursts: a burst at the start of each second meets the
-      // API's window whenever its first calls leave late, as the Tencent source found.
-      const throttle = pThrottle({ limit: 1, interval: (1000 * SAFETY) / o.maxRequestsPerSecond, strict: true });
-      limited = throttle(async (input: Record<string, unknown>, signal?: AbortSignal) => {
+      limited = paced(o.maxRequestsPerSecond, async (input: Record<string, unknown>, signal?: AbortSignal) => {
         signal?.throwIfAborted();
         stats.apiCalls++;
         return o.lookup(region, input, signal);
@@ -53,39 +39,10 @@ export function createCaller(o: CallerOptions): { call: Call; stats(): SourceSta
     }
     return limited;
   };
-
-  const call: Call = async (partition, region, input, signal) => {
+  const policy = { service: 'CloudTrail', maxAttempts: o.maxAttempts, delays: o.delays, logger: o.logger, stats, classify, authError, sourceError };
+  const call: Call = (partition, region, input, signal) => {
     const attempt = limiterFor(region);
-    let attempts = 0;
-    try {
-      return await pRetry(
-        () => {
-          attempts++;
-          return attempt(input, signal);
-        },
-        {
-          retries: o.maxAttempts - 1,
-          factor: 2,
-          minTimeout: o.delays.minMs,
-          maxTimeout: o.delays.maxMs,
-          randomize: true,
-          signal,
-          shouldRetry: ({ error }) => !signal?.aborted && classify(error).kind === 'retry',
-          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-            const v = classify(error);
-            if (v.kind !== 'retry' || retriesLeft === 0 || signal?.aborted) return;
-            stats.retries++;
-            o.logger.debug({ partition, action: ACTION, attempt: attemptNumber, code: v.code }, 'CloudTrail call failed; retrying');
-          },
-        },
-      );
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason ?? err;
-      if (err instanceof AuditError) throw err;
-      const v = classify(err);
-      if (v.kind === 'auth') throw authError(partition, ACTION, v, err);
-      throw sourceError(partition, ACTION, v, attempts, err);
-    }
+    return withRetries(policy, { partition, action: ACTION, signal }, () => attempt(input, signal));
   };
   return { call, stats: () => ({ ...stats }) };
 }

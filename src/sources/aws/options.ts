@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { timeoutDuration } from '../../util/duration-schema.js';
-import { sourceCommonFields } from '../common.js';
+import { apiCallFields, endpointSchema, sourceCommonFields } from '../common.js';
 
 /** CloudTrail's LookupEvents quota: 2 calls per second per account and region. */
 export const CLOUDTRAIL_MAX_RPS = 2;
@@ -21,18 +20,6 @@ const credentialsSchema = z
     "Where the keys come from. auto (default): AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, then the AWS SDK's default chain (profiles in ~/.aws, SSO, web identity, ECS or EC2 instance roles); or { accessKeyId, secretAccessKey, sessionToken }.",
   );
 
-function isBaseUrl(value: string): boolean {
-  try {
-    const u = new URL(value);
-    // No user:password@: the endpoint is logged.
-    return (u.protocol === 'http:' || u.protocol === 'https:') && (u.pathname === '/' || u.pathname === '') && !u.search && !u.username && !u.password;
-  } catch {
-    return false;
-  }
-}
-
-const endpointSchema = (what: string) =>
-  z.string().refine(isBaseUrl, { message: 'invalid endpoint: expected scheme://host[:port]' }).describe(what);
 
 // A region is part of the partition name (aws/<account>/<region>) and of the endpoint host, so only its usual spelling is accepted.
 const regionSchema = z
@@ -79,16 +66,7 @@ export const awsOptions = z
       .describe(
         `LookupEvents calls per second in each region, paced 5% under it. Default and most ${CLOUDTRAIL_MAX_RPS}: CloudTrail allows ${CLOUDTRAIL_MAX_RPS} per account and region.`,
       ),
-    maxAttempts: z
-      .number()
-      .int()
-      .min(1)
-      .max(20)
-      .default(5)
-      .describe('Attempts per API call, retries included: throttling, 5xx, timeouts and broken connections are retried with backoff. Default 5.'),
-    timeout: timeoutDuration
-      .default(10_000)
-      .describe(`Per request: a stalled request is abandoned and retried. Default 10s. ${timeoutDuration.description}`),
+    ...apiCallFields,
     ...sourceCommonFields,
   })
   .describe('Events from AWS CloudTrail (LookupEvents), through the official AWS SDK.');

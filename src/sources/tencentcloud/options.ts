@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { timeoutDuration } from '../../util/duration-schema.js';
-import { sourceCommonFields } from '../common.js';
+import { apiCallFields, endpointSchema, sourceCommonFields } from '../common.js';
 
 const keysSchema = z
   .strictObject({
@@ -16,20 +15,7 @@ const credentialsSchema = z
     'Where the API keys come from. auto (default): TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY, then ~/.tencentcloud/credentials, then the CVM role; env, profile or cvm-role: only that one; or { secretId, secretKey, token }.',
   );
 
-const endpointSchema = z
-  .string()
-  .refine(
-    (value) => {
-      try {
-        const u = new URL(value);
-        return (u.protocol === 'http:' || u.protocol === 'https:') && (u.pathname === '/' || u.pathname === '') && !u.search;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'invalid endpoint: expected scheme://host[:port]' },
-  )
-  .describe('scheme://host[:port] to call instead of https://cloudaudit.tencentcloudapi.com (a proxy, or the local emulator).');
+const apiEndpoint = endpointSchema('scheme://host[:port] to call instead of https://cloudaudit.tencentcloudapi.com (a proxy, or the local emulator).');
 
 const accountId = z.string().regex(/^\d{5,20}$/, { message: 'expected an account id (UIN): digits only, e.g. "100012345678"' });
 
@@ -60,8 +46,8 @@ export const tencentcloudOptions = z
     region: z.string().min(1).optional().describe('The one region to list, e.g. ap-guangzhou (the default). Give region or regions, not both.'),
     regions: z.array(z.string().min(1)).min(1).optional().describe("Regions to list, one after another under each account's rate limit; each account and region keeps its own checkpoint."),
     api: z.enum(['LookUpEvents', 'DescribeEvents']).default('LookUpEvents').describe('The CloudAudit API to list with. Default LookUpEvents (up to 7 days per call); DescribeEvents takes up to 30.'),
-    endpoint: endpointSchema.optional(),
-    stsEndpoint: endpointSchema
+    endpoint: apiEndpoint.optional(),
+    stsEndpoint: apiEndpoint
       .optional()
       .describe('scheme://host[:port] of STS (GetCallerIdentity, AssumeRole). Default: the endpoint\'s host when endpoint is given, else https://sts.tencentcloudapi.com.'),
     credentials: credentialsSchema.default('auto'),
@@ -98,16 +84,7 @@ export const tencentcloudOptions = z
       .max(20)
       .default(10)
       .describe('CloudAudit calls per second per account, its regions together, paced 5% under it. Default 10; the API itself allows 20 per account.'),
-    maxAttempts: z
-      .number()
-      .int()
-      .min(1)
-      .max(20)
-      .default(5)
-      .describe('Attempts per API call, retries included: throttling, 5xx, timeouts and broken connections are retried with backoff. Default 5.'),
-    timeout: timeoutDuration
-      .default(10_000)
-      .describe(`Per request: a stalled request is abandoned and retried. Default 10s. ${timeoutDuration.description}`),
+    ...apiCallFields,
     ...sourceCommonFields,
   })
   .describe('Events from Tencent CloudAudit, through the official SDK.')
