@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../../events/index.js';
 import { AuditError } from '../../errors.js';
-import { createLimit, SliceQueue } from '../tencentcloud/listing.js';
+import { createLimit, SliceQueue } from '../listing.js';
 import type { FetchOptions, Source, SourceContext, TimeRange } from '../types.js';
 import { createCaller, DEFAULT_RETRY_DELAYS, type Call, type RetryDelays } from './caller.js';
 import { endpointOf, loadSdk, rpcClient, STS_VERSION, type RpcCall } from './client.js';

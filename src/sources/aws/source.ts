@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../../events/index.js';
 import { AuditError } from '../../errors.js';
-import { createLimit, SliceQueue } from '../tencentcloud/listing.js';
+import { createLimit, SliceQueue } from '../listing.js';
 import type { FetchOptions, Source, SourceContext, TimeRange } from '../types.js';
 import { resolveAccount } from './account.js';
 import { createCaller, DEFAULT_RETRY_DELAYS, type RetryDelays } from './caller.js';

@@ -6,7 +6,7 @@ import { DEFAULT_RETRY_DELAYS, type RetryDelays } from './caller.js';
 import { credentialSource } from './credentials.js';
 import { normalizeTencentRecord } from './normalize.js';
 import type { TencentcloudOptions } from './options.js';
-import { createLimit, SliceQueue } from './listing.js';
+import { createLimit, SliceQueue } from '../listing.js';
 import type { SessionCache } from './role-credentials.js';
 import { listQuery } from './pages.js';
 import { splitRange } from './slices.js';
