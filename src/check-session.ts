@@ -9,6 +9,7 @@ import { lockHolder } from './state/lock.js';
 import { acquireLock, ephemeralState, openState, resolveStateDir, type StateLock, type StateStore } from './state/index.js';
 import { appendQuarantine, quarantineEntry, unreadableEntry, type QuarantineEntry } from './state/quarantine.js';
 import { fileStamp, pruneAfterRun } from './state/retention.js';
+import { unreachableSource, watchRun } from './state/health.js';
 import type { Logger } from './util/logger.js';
 import { presentationFrom } from './util/locale.js';
 
@@ -109,7 +110,12 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           unreadable++;
           quarantined.push(unreadableEntry(reason, req.input ? 'file' : loaded.config.sources.map((s) => s.provider).join(','), deps.now()));
         };
-        source = await createSource(sourceConfig, { ...deps, skipped });
+        source = await createSource(sourceConfig, { ...deps, skipped }).catch((err) => {
+          // A source that cannot even open (STS refusing expired keys) is a failed run of each partition: audit-lagging must hear of it.
+          const standIn = store && !req.dryRun && !req.input ? unreachableSource(err, store) : undefined;
+          if (!standIn) throw err;
+          return standIn;
+        });
         // With nothing to persist first and nothing but the printer to deliver to, alerts are printed
         // as they are raised: a replay of millions then holds none of them in memory.
         const streamed = stdoutPrinter !== undefined && !(store && !req.dryRun) && (req.dryRun || notifiers.length === 0);
@@ -126,7 +132,12 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           onQuarantine: (event, reason) => void quarantined.push(quarantineEntry(event, reason, deps.now())),
           onAlerts: streamed ? async (batch) => void (await stdoutPrinter.send(batch)) : undefined,
         });
-        const alerts = result.alerts;
+        // Health is judged before the save, so a spell's alert is persisted with everything else.
+        const lagging = store && !req.dryRun && !source.replay && !stop?.aborted
+          ? watchRun(store, { source, failed: result.partitionErrors, now: deps.now(), maxLagMs: loaded.config.health.maxLag, raise: !req.learnOnly, locales })
+          : [];
+        result.alertCount += lagging.length;
+        const alerts = lagging.length ? [...result.alerts, ...lagging] : result.alerts;
 
         // Persist before delivering: a crash after this point re-sends (at least once), never re-raises.
         // The printer is output, not a delivery: with no notifier every alert counts as delivered.

@@ -2,6 +2,7 @@ import type { SourceConfig } from './config/schema.js';
 import type { Locale } from './util/locale.js';
 import { advanceCheckpoint } from './state/checkpoint.js';
 import { insanity, type AuditEvent } from './events/index.js';
+import type { EnrichEvent } from './events/geo.js';
 import { clean } from './rules/alert.js';
 import type { Alert, CompiledRule, RuleSet } from './rules/index.js';
 import { createEngine, usableStates } from './rules/engine.js';
@@ -17,6 +18,7 @@ import type { Logger } from './util/logger.js';
  * The one wiring of every command that reads events, each stage one hop away:
  *   source      sources/index.ts (a plugin per provider; each normalizes into events/schema.ts)
  *   → dedupe    state/ (seen ids, checkpoints: state/checkpoint.ts; ranges: sources/range.ts)
+ *   → enrich    events/geo.ts (geo for sourceIp; only with `enrich.geoip`, opened with the rules by config/validate.ts)
  *   → rules     rules/engine.ts (a plugin per rule type: rules/types/)
  *   → outbox    notifiers/outbox.ts, saved with everything else in one atomic write (state/store.ts)
  *   → notifiers notifiers/deliver.ts (routing: notifiers/route.ts)
@@ -84,7 +86,8 @@ export function eventStream(
 
 export interface EvaluateInput {
   source: Source;
-  ruleSet: RuleSet;
+  /** With `enrich` when the config asks for it: the rules are what need the events enriched. */
+  ruleSet: RuleSet & { enrich?: EnrichEvent };
   state: RunState;
   since?: Date;
   until?: Date;
@@ -113,6 +116,8 @@ export interface EvaluateResult {
   alertCount: number;
   apiCalls: number;
   failedPartitions: string[];
+  /** What each failed partition failed with (state/health.ts records it). */
+  partitionErrors: Map<string, unknown>;
   /** The earliest range start fetched (Infinity for a replay without --since): state for it must outlive this run. */
   startMs: number;
   /** The end of the time judged: --until/now, or the latest event of a replay. */
@@ -130,6 +135,7 @@ export interface EvaluateResult {
 export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input: EvaluateInput): Promise<EvaluateResult> {
   const { logger } = deps;
   const { source, state, ruleSet } = input;
+  const enrich = ruleSet.enrich;
   const replay = source.replay === true;
   const now = deps.now();
   const nowMs = now.getTime();
@@ -158,7 +164,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   });
   engine.begin(start, input.since && !replay ? start : undefined);
 
-  const result: EvaluateResult = { fetched: 0, fresh: 0, quarantined: 0, alerts: [], alertCount: 0, apiCalls: 0, failedPartitions: [], startMs: Infinity, endMs: until?.getTime() ?? -Infinity };
+  const result: EvaluateResult = { fetched: 0, fresh: 0, quarantined: 0, alerts: [], alertCount: 0, apiCalls: 0, failedPartitions: [], partitionErrors: new Map(), startMs: Infinity, endMs: until?.getTime() ?? -Infinity };
   // Already raised (an earlier run, or earlier in this one): dropped; new ones recorded at once.
   let withheld = 0;
   const raise = async (alerts: Alert[]) => {
@@ -202,6 +208,8 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
             result.fresh++;
             state.markSeen(event.id, event.time);
           }
+          // History too: window and travel states judge every event they are given.
+          if (enrich) enrich(event);
           const alerts = engine.push(event, isNew);
           if (alerts.length > 0) await raise(alerts);
         }
@@ -212,6 +220,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
     } catch (err) {
       completeToMs = -Infinity;
       result.failedPartitions.push(partition);
+      result.partitionErrors.set(partition, err);
       logger.error({ partition, err: errorText(err) }, 'source failed; its checkpoint stays, the next run covers the gap');
       result.error ??= err;
     }

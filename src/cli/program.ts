@@ -11,6 +11,7 @@ import { registerNotifyCommands } from './commands/notify.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerOutboxCommands } from './commands/outbox.js';
 import { registerCompletionCommand } from './commands/completion.js';
+import { registerStatusCommand } from './commands/status.js';
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('audit')
@@ -38,6 +39,7 @@ Docs: README.md (config reference, crontab and systemd set-up).`,
   registerRulesTestCommand(registerRulesCommands(program, io, setExit), io, setExit);
   registerNotifyCommands(program, io, setExit);
   registerOutboxCommands(program, io, setExit);
+  registerStatusCommand(program, io, setExit);
   registerConfigCommands(program, io, setExit);
   registerCompletionCommand(program, io, setExit);
   return program;

@@ -114,7 +114,9 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
   const envErrors: string[] = [];
   const fromEnv = new Set<string>();
   const input = interpolateEnv(raw, env, envErrors, fromEnv);
-  addSecrets([...fromEnv].filter((v) => !PLAIN_SETTING.test(v)));
+  // A file path is a setting whatever variable it came from: `enrich.geoip: ***: file not found` would help no one.
+  const geoip = (input as { enrich?: { geoip?: unknown } } | undefined)?.enrich?.geoip;
+  addSecrets([...fromEnv].filter((v) => !PLAIN_SETTING.test(v) && !(typeof geoip === 'string' && geoip.includes(v))));
   addSecrets(configSecrets(input, env));
   const result = configSchema.safeParse(input);
   // A missing variable leaves an empty string behind; its follow-on schema complaint is noise.

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { boundedDuration } from '../util/duration-schema.js';
-import { MAX_TIMEOUT_MS } from '../util/duration.js';
+import { DAY_MS, MAX_TIMEOUT_MS, MINUTE_MS } from '../util/duration.js';
 import { fileOptions } from '../sources/file/source.js';
 import { tencentcloudOptions } from '../sources/tencentcloud/options.js';
 import { alibabacloudOptions } from '../sources/alibabacloud/options.js';
@@ -27,7 +27,27 @@ const stateSchema = z.strictObject({
     ),
 });
 
+const enrichSchema = z.strictObject({
+  geoip: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Path to a MaxMind-format city database (.mmdb: GeoLite2/GeoIP2 City, or an ip-location-db build), relative to the config file; ${VAR} allowed. Each event then gains geo {country, region, city, lat, lon} for its sourceIp, rules can use geo.*, and the impossible-travel built-in is enabled. Default: no enrichment.',
+    ),
+});
+
 const budgetDuration = boundedDuration({ min: 1_000, max: MAX_TIMEOUT_MS });
+
+const maxLagDuration = boundedDuration({ min: MINUTE_MS, max: 30 * DAY_MS });
+
+const healthSchema = z.strictObject({
+  maxLag: maxLagDuration
+    .optional()
+    .describe(
+      `Raise the built-in audit-lagging alert (once per spell, through the notifiers) when a partition's checkpoint falls this far behind now, e.g. because the API keeps failing or the credentials expired; audit status exits 1 then. Default: off. ${maxLagDuration.description}`,
+    ),
+});
 
 const deliverySchema = z.strictObject({
   budget: budgetDuration
@@ -50,8 +70,10 @@ export const configSchema = z
     .describe('Every trail to watch, each with its own checkpoints per partition (provider/account/region). Default: Tencent CloudAudit in ap-guangzhou.'),
   rules: rulesConfigSchema,
   notifiers: notifiersConfigSchema,
+  enrich: enrichSchema.optional().describe('What events gain before the rules see them: geo for the source address (enrich.geoip).'),
   state: stateSchema.prefault({}).describe('Where the state between runs is kept.'),
   delivery: deliverySchema.prefault({}).describe('Limits on delivering alerts in one run.'),
+  health: healthSchema.prefault({}).describe('Watching the watcher: when to alert that the checks themselves fall behind.'),
   locale: localeSchema.optional(),
   timezone: timeZoneSchema.optional(),
 })

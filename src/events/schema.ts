@@ -24,6 +24,20 @@ export const resourceSchema = z.object({
   name: z.string(),
 });
 
+/**
+ * Where a geo database (`enrich.geoip`) places `sourceIp`. Separate from `location`, the
+ * provider's own label: the two may disagree, and a rule should know which one it reads.
+ */
+export const geoSchema = z.object({
+  /** ISO 3166-1 alpha-2 code, e.g. CN. */
+  country: z.string().nullable(),
+  /** The first subdivision (province, state), e.g. Guangdong. */
+  region: z.string().nullable(),
+  city: z.string().nullable(),
+  lat: z.number().nullable(),
+  lon: z.number().nullable(),
+});
+
 export const auditEventSchema = z.object({
   /** The provider's own event id (Tencent: EventId); the dedupe key. */
   id: z.string().min(1),
@@ -43,6 +57,8 @@ export const auditEventSchema = z.object({
   sourceIp: z.string().nullable(),
   /** Where the provider places the source address (CloudAudit's `Location`, e.g. 广东省深圳市), when it says. */
   location: z.string().nullable().optional(),
+  /** Set only with `enrich.geoip`: null when the address is private, reserved or not in the database. */
+  geo: geoSchema.nullable().optional(),
   userAgent: z.string().nullable(),
   /** null when the call succeeded. */
   error: eventErrorSchema.nullable(),
@@ -57,6 +73,7 @@ export const auditEventSchema = z.object({
 
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 export type Actor = z.infer<typeof actorSchema>;
+export type Geo = z.infer<typeof geoSchema>;
 
 const ROOT_TYPES = new Set(['root', 'root-account']);
 const LOGIN_NAMES = new Set(['ConsoleLogin', 'ConsoleSignin']);

@@ -16,6 +16,8 @@ const KNOWN_FIELDS: Record<string, readonly string[] | null> = {
   actor: ['type', 'id', 'name', 'accessKeyId', 'root'],
   sourceIp: null,
   location: null,
+  // Present with `enrich.geoip` (events/geo.ts); null when the address could not be placed.
+  geo: ['country', 'region', 'city', 'lat', 'lon'],
   userAgent: null,
   error: ['code', 'message'],
   sensitive: null,

@@ -21,11 +21,43 @@ export interface Phrases {
   firstSeen(field: string, value: string, group: string[], event: string): string;
   /** Fewer than `lt` matching events in the window (n may be 0). */
   flatline(n: number, lt: number, span: string): string;
+  /** `9185 km from Guangzhou, CN (14.215.177.38, 2026-03-01 10:00 UTC) to Frankfurt am Main, DE (3.120.0.1, 2026-03-01 10:20 UTC) in 20m: 27555 km/h, over 900 km/h (actor.id=alice); <event>` */
+  travel(trip: Trip, group: string[], event: string): string;
   group(parts: string[]): string;
   /** `title: what` */
   titled(title: string, what: string): string;
   last(what: string, event: string): string;
 }
+
+/** Two located events of one group, earlier first, and what lies between them. */
+export interface Trip {
+  from: TripStop;
+  to: TripStop;
+  km: number;
+  /** Infinity when both happened at the same moment. */
+  kmh: number;
+  limitKmh: number;
+}
+
+export interface TripStop {
+  /** `Guangzhou, CN` */
+  place: string;
+  ip: string;
+  ms: number;
+}
+
+/** `2026-03-01 10:20 UTC`: summaries are written once for every reader, so in UTC. */
+const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+
+/** `1h 5m`, `20m`, `45s`: the time between two events, rounded to what a reader cares about. */
+function elapsed(ms: number, units: { h: string; m: string; s: string }): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)}${units.s}`;
+  const minutes = Math.round(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  return h === 0 ? `${minutes}${units.m}` : `${h}${units.h}${minutes % 60 ? ` ${minutes % 60}${units.m}` : ''}`;
+}
+
+const stop = (s: TripStop, sep: string, open: string, close: string) => `${clean(s.place, 80)}${open}${clean(s.ip, 60)}${sep}${utc(s.ms)}${close}`;
 
 function facts(e: AuditEvent) {
   const names = e.resources.map((r) => clean(r.name, 60)).filter(Boolean);
@@ -55,6 +87,11 @@ const en: Phrases = {
   distinct: (n, field, span) => `${n} distinct ${field} values in ${span}`,
   firstSeen: (field, value, group, event) => `new ${field} ${value} (first seen${group.length ? `; ${group.join(', ')}` : ''}); ${event}`,
   flatline: (n, lt, span) => (n === 0 ? `no matching events in ${span}` : `only ${n} matching events in ${span}`) + ` (fewer than ${lt})`,
+  travel: (t, group, event) => {
+    const when = t.kmh === Infinity ? 'at the same time' : `in ${elapsed(t.to.ms - t.from.ms, { h: 'h', m: 'm', s: 's' })}: ${Math.round(t.kmh)} km/h`;
+    const of = group.length ? ` (${group.join(', ')})` : '';
+    return `${Math.round(t.km)} km from ${stop(t.from, ', ', ' (', ')')} to ${stop(t.to, ', ', ' (', ')')} ${when}, over ${t.limitKmh} km/h${of}; ${event}`;
+  },
   group: (parts) => ` for ${parts.join(', ')}`,
   titled: (title, what) => `${title}: ${what}`,
   last: (what, event) => `${what}; last: ${event}`,
@@ -78,6 +115,11 @@ const zh: Phrases = {
   distinct: (n, field, span) => `${span}内出现 ${n} 个不同的 ${field}`,
   firstSeen: (field, value, group, event) => `首次出现的 ${field} ${value}${group.length ? `（${group.join('，')}）` : ''}；${event}`,
   flatline: (n, lt, span) => (n === 0 ? `${span}内没有匹配事件` : `${span}内仅 ${n} 个匹配事件`) + `（少于 ${lt} 个）`,
+  travel: (t, group, event) => {
+    const when = t.kmh === Infinity ? '同一时间' : `用时 ${elapsed(t.to.ms - t.from.ms, { h: ' 小时', m: ' 分钟', s: ' 秒' })}，时速 ${Math.round(t.kmh)} 公里`;
+    const of = group.length ? `（${group.join('，')}）` : '';
+    return `从 ${stop(t.from, '，', '（', '）')}到 ${stop(t.to, '，', '（', '）')}，相距 ${Math.round(t.km)} 公里，${when}，超过 ${t.limitKmh} 公里/小时${of}；${event}`;
+  },
   group: (parts) => `（${parts.join('，')}）`,
   titled: (title, what) => `${title}：${what}`,
   last: (what, event) => `${what}；最近一次：${event}`,

@@ -29,6 +29,20 @@ export const pendingDeliverySchema = z.object({
   lastAttemptAt: isoTime.nullable(),
 });
 
+/**
+ * How the last run went for one partition, for `audit status` and the audit-lagging alert
+ * (state/health.ts). The error text is redacted before it is stored.
+ */
+export const partitionHealthSchema = z.object({
+  lastRunAt: isoTime,
+  result: z.enum(['ok', 'failed']),
+  error: z.string().nullable(),
+  /** The first failed run of the failures still going on: the lag of a partition that never had a checkpoint. */
+  failingSince: isoTime.nullable(),
+  /** When the current spell of lagging past health.maxLag began; null when not lagging. */
+  laggingSince: isoTime.nullable(),
+});
+
 export const outboxEntrySchema = z.object({
   alert: alertSchema,
   addedAt: isoTime,
@@ -52,6 +66,8 @@ export const sectionEntries = {
   outbox: outboxEntrySchema,
   /** Each window rule's state (rule id, the rule's stateKey, its snapshot), so cron runs need not re-fetch history. */
   windows: z.tuple([z.string(), z.string(), z.unknown()]),
+  /** Per partition: the last run's result and any lagging spell (state/health.ts). */
+  health: z.tuple([z.string().min(1), partitionHealthSchema]),
 };
 
 export type Section = keyof typeof sectionEntries;
@@ -70,6 +86,8 @@ export const stateFileSchema = z.object({
   version: z.literal(STATE_VERSION),
   ...stateFileFields,
   windows: z.array(sectionEntries.windows),
+  // Files saved before run health was kept have none: every partition starts healthy.
+  health: z.array(sectionEntries.health).default([]),
 });
 
 /**
@@ -80,3 +98,4 @@ export const stateFileV1Schema = z.object({ version: z.literal(1), ...stateFileF
 
 export type StateFile = z.infer<typeof stateFileSchema>;
 export type PendingDelivery = z.infer<typeof pendingDeliverySchema>;
+export type PartitionHealth = z.infer<typeof partitionHealthSchema>;

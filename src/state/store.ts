@@ -9,7 +9,8 @@ import { openJournal } from './journal.js';
 import { loadStateFile } from './load.js';
 import { reasonOf, type StateLock } from './lock.js';
 import { createOutbox, type Outbox, type OutboxEntry } from '../notifiers/outbox.js';
-import { STATE_FILE, STATE_VERSION, type StateFile } from './schema.js';
+import { createHealthBook, type HealthBook } from './health.js';
+import { STATE_FILE, STATE_VERSION, type PartitionHealth, type StateFile } from './schema.js';
 
 /** 9999-12-31T23:59:59.999Z: later times do not print as plain ISO-8601. */
 const MAX_TIME_MS = 253_402_300_799_999;
@@ -46,6 +47,8 @@ export interface StateStore {
   /** The time up to which events of `partition` (e.g. `tencentcloud/ap-guangzhou`) were fetched. */
   checkpoint(partition: string): Date | undefined;
   setCheckpoint(partition: string, at: Date): void;
+  /** Every partition's checkpoint (`audit status`). */
+  checkpoints(): [string, Date][];
   hasSeen(eventId: string): boolean;
   markSeen(eventId: string, eventTimeIso: string): void;
   hasAlert(alertId: string): boolean;
@@ -53,6 +56,8 @@ export interface StateStore {
   recordAlert(alert: Pick<Alert, 'id' | 'time'>): void;
   readonly suppression: SuppressionStore;
   readonly outbox: Outbox;
+  /** Per partition, how the last run went and any lagging spell (see health.ts). */
+  readonly health: HealthBook;
   /** What window rules kept at the end of the last run (see rules/engine.ts). */
   ruleStates(): readonly StoredRuleState[];
   setRuleStates(states: readonly StoredRuleState[]): void;
@@ -100,6 +105,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
   const suppression = new Map(data?.suppression ?? []);
   const outboxEntries = new Map<string, OutboxEntry>((data?.outbox ?? []).map((e) => [e.alert.id, e]));
   let ruleStates: readonly StoredRuleState[] = (data?.windows ?? []) as StoredRuleState[];
+  const healthMap = new Map<string, PartitionHealth>(data?.health ?? []);
   const journal = openJournal(dir);
   let dirty = false;
   let lock = opts.lock;
@@ -120,6 +126,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
   };
 
   const outbox = createOutbox(outboxEntries, now, changed);
+  const health = createHealthBook(healthMap, changed);
   // Deliveries a killed run completed after its last save.
   const done = journal.read();
   for (const { alertId, notifier } of done) outbox.markDelivered(alertId, notifier);
@@ -134,6 +141,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
       checkpoints.set(partition, checkedMs(`checkpoint ${partition}`, at.getTime(), String(at)));
       changed();
     },
+    checkpoints: () => [...checkpoints].map(([k, t]) => [k, new Date(t)]),
     hasSeen: (eventId) => seen.has(eventId),
     markSeen(eventId, eventTimeIso) {
       seen.set(eventId, timeOf(`event ${eventId}`, eventTimeIso));
@@ -153,6 +161,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
       },
     },
     outbox,
+    health,
     journalDelivered(alertId, notifier) {
       if (!readOnly) journal.delivered(alertId, notifier);
     },
@@ -190,6 +199,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
         suppression: [...suppression],
         outbox: [...outboxEntries.values()],
         windows: ruleStates as StateFile['windows'],
+        health: [...healthMap],
       };
       try {
         await writeFileAtomic(file, JSON.stringify(content));

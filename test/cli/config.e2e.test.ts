@@ -102,7 +102,7 @@ describe('config discovery and schema', () => {
     expect(r.code, r.stderr).toBe(0);
     const schema = JSON.parse(r.stdout);
     expect(schema.type).toBe('object');
-    expect(Object.keys(schema.properties).sort()).toEqual(['delivery', 'locale', 'notifiers', 'rules', 'source', 'sources', 'state', 'timezone']);
+    expect(Object.keys(schema.properties).sort()).toEqual(['delivery', 'enrich', 'health', 'locale', 'notifiers', 'rules', 'source', 'sources', 'state', 'timezone']);
     expect(schema.additionalProperties).toBe(false);
     expect(JSON.stringify(schema.properties.source)).toContain('"lateness"');
     // The descriptions editors show on hover survive the bundle (test/config/schema-descriptions checks them all).

@@ -22,14 +22,19 @@ describe('audit rules', () => {
     expect(jsonLines(json.stdout).map((r) => r.id)).toEqual([...BUILTIN_PACKS.recommended]);
     const r = await box.run(['rules', 'list', '--output', 'text']);
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trimEnd().split('\n');
+    // The table, then a line on how to turn on each built-in that is off by default.
+    const [table, ...footer] = r.stdout.trimEnd().split('\n\n');
+    const lines = table.split('\n');
     expect(lines[0]).toMatch(/^ID\s+TITLE\s+TYPE\s+SEVERITY\s+ORIGIN\s+ENABLED$/);
     const ids = lines.slice(1).map((l) => l.split(/\s+/)[0]);
     expect(ids).toEqual([...BUILTIN_PACKS.recommended]);
     const severityAt = lines[0].indexOf('SEVERITY');
     for (const line of lines.slice(1)) {
-      expect(line.slice(severityAt)).toMatch(/^(critical|high|medium|low|info)\s+builtin\s+yes$/);
+      expect(line.slice(severityAt)).toMatch(/^(critical|high|medium|low|info)\s+builtin\s+(yes|no)$/);
     }
+    expect(lines.filter((l) => l.endsWith(' no')).map((l) => l.split(/\s+/)[0]).sort()).toEqual(['impossible-travel', 'trail-silent']);
+    expect(lines.find((l) => l.startsWith('impossible-travel '))).toContain('off: needs enrich.geoip');
+    expect(footer.join('\n')).toContain('trail-silent is off. To enable it, add to rules: - { id: trail-silent, enabled: true, window: 30m }');
     expect(lines.find((l) => l.startsWith('root-console-login '))).toMatch(/critical\s+builtin\s+yes/);
   });
 
@@ -68,7 +73,8 @@ describe('audit rules', () => {
     expect(r.code, r.stderr).toBe(0);
     const rules = jsonLines<{ id: string; matched: string[]; alerts: { rule: { id: string }; event: { id: string } }[] }>(r.stdout);
     const byId = new Map(rules.map((x) => [x.id, x]));
-    expect([...byId.keys()]).toEqual([...BUILTIN_PACKS.recommended]);
+    // A built-in that is off by default (trail-silent) is not run.
+    expect([...byId.keys()]).toEqual(BUILTIN_PACKS.recommended.filter((id) => id !== 'trail-silent'));
     const burst = byId.get('access-denied-burst')!;
     expect(burst.alerts).toHaveLength(1);
     expect(burst.matched.length).toBeGreaterThanOrEqual(20);

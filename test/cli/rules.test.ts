@@ -65,6 +65,13 @@ describe('rulesList', () => {
     ]);
   });
 
+  it('says how to turn on a built-in that is off by default', async () => {
+    const loaded = await loadRules([{ builtin: 'recommended' }], { baseDir: dir });
+    expect(await rulesList(loaded, io())).toBe(0);
+    expect(out.text()).toMatch(/^trail-silent +The audit trail went quiet +flatline \(30m window\) +high +builtin +no$/m);
+    expect(out.text()).toContain('trail-silent is off. To enable it, add to rules: - { id: trail-silent, enabled: true, window: 30m }');
+  });
+
   it('--output json: one line per rule', async () => {
     const loaded = await loadRules([{ builtin: 'failed-calls-spike' }], { baseDir: dir });
     expect(await rulesList(loaded, io(), 'json')).toBe(0);

@@ -86,7 +86,7 @@ describe('window rules on event time: the cases that used to lose alerts', () =>
     world = await makeWorld({ events: [quietCall(ago(30_000))], source: { lateness: '2m' } });
     expect((await world.check([])).code).toBe(0);
     const state = await world.readState();
-    expect(state?.windows.map(([id]) => id).sort()).toEqual(['access-denied-burst', 'failed-calls-spike']);
+    expect(state?.windows.map(([id]) => id).sort()).toEqual(['access-denied-burst', 'failed-calls-spike', 'root-login-new-ip']);
     const before = world.emulator.requests.length;
     const checkpoint = Date.parse((await world.checkpoint())!);
     expect((await world.check([])).code).toBe(0);

@@ -6,6 +6,7 @@ import { BUILTIN_PACKS, BUILTIN_RULES } from '../../src/rules/builtin/index.js';
 import { compileRules } from '../../src/rules/compile.js';
 import { createEngine } from '../../src/rules/engine.js';
 import { loadRules } from '../../src/rules/load.js';
+import { parse as parseYaml } from 'yaml';
 import { cronRuns } from './helpers.js';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/rules');
@@ -36,7 +37,10 @@ function readCase(name: string) {
 describe('built-in fixture cases', () => {
   it.each(cases)('%s', async (name) => {
     const c = readCase(name);
-    const items = c.builtin ? [{ builtin: c.builtin }] : [{ file: path.join(c.dir, 'rule.yaml') }];
+    // `overrides.yaml` beside `builtin.txt`: config entries that tune the built-in (e.g. enable one that is off by default).
+    const overrides = path.join(c.dir, 'overrides.yaml');
+    const tuned = c.builtin && existsSync(overrides) ? (parseYaml(readFileSync(overrides, 'utf8')) as unknown[]) : [];
+    const items = c.builtin ? [{ builtin: c.builtin }, ...tuned] : [{ file: path.join(c.dir, 'rule.yaml') }];
     const rules = await loadRules(items, { baseDir: c.dir });
     // Fixture events must be valid normalized events, or the case proves nothing.
     const events: AuditEvent[] = c.events.map((e) => auditEventSchema.parse(e));

@@ -107,7 +107,11 @@ describe('loadRules', () => {
   it('loads the recommended pack with defaults and origin', async () => {
     const rules = await loadRules([{ builtin: 'recommended' }], { baseDir: dir });
     expect(rules.map((r) => r.id)).toEqual(BUILTIN_PACKS.recommended);
-    expect(rules.every((r) => r.origin === 'builtin' && r.enabled)).toBe(true);
+    expect(rules.every((r) => r.origin === 'builtin')).toBe(true);
+    // trail-silent is off until enabled with a window that suits the account.
+    expect(rules.filter((r) => !r.enabled).map((r) => r.id)).toEqual(['trail-silent']);
+    const tuned = await loadRules([{ builtin: 'recommended' }, { id: 'trail-silent', enabled: true, window: '2h' }], { baseDir: dir });
+    expect(tuned.find((r) => r.id === 'trail-silent')).toMatchObject({ enabled: true, window: 7_200_000, flatline: { lt: 1 } });
   });
 
   it('reads rule files from a glob relative to the config directory', async () => {

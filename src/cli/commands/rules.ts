@@ -93,6 +93,12 @@ export async function rulesList(loaded: LoadedRule[], io: RulesIO, output: 'text
   // Titles may be Chinese: columns are aligned by display width, not by string length.
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => displayWidth(row[c]))));
   for (const row of rows) io.stdout.write(`${row.map((cell, c) => (c === row.length - 1 ? cell : padEnd(cell, widths[c]))).join('  ')}\n`);
+  // A built-in that is off by default says how to turn it on, with the window its own default would use.
+  const { BUILTIN_RULES } = await import('../../rules/builtin/index.js');
+  for (const r of loaded.filter((x) => !x.enabled && x.origin === 'builtin' && BUILTIN_RULES[x.id]?.spec.enabled === false)) {
+    const window = r.window === undefined ? '' : `, window: ${formatDuration(r.window)}`;
+    io.stdout.write(`\n${r.id} is off. To enable it, add to rules: - { id: ${r.id}, enabled: true${window} }  (pick a window that suits the account)\n`);
+  }
   return 0;
 }
 

@@ -45,7 +45,9 @@ function resources(e: AuditEvent, l: Labels): string {
 
 function from(e: AuditEvent): string {
   if (!e.sourceIp) return '';
-  return e.location ? `${e.sourceIp} (${e.location})` : e.sourceIp;
+  // The provider's own label first (CloudAudit's 广东省深圳市); else where the geo database places it.
+  const place = e.location || (e.geo ? [e.geo.city ?? e.geo.region, e.geo.country].filter(Boolean).join(', ') : '');
+  return place ? `${e.sourceIp} (${place})` : e.sourceIp;
 }
 
 const tagOf = (l: Labels, severity: string) => l.tag(l.severity[severity] ?? severity);

@@ -4,6 +4,7 @@ import { eventRule } from './event.js';
 import { firstSeenRule } from './first-seen.js';
 import { flatlineRule } from './flatline.js';
 import { spikeRule } from './spike.js';
+import { travelRule } from './travel.js';
 import type { RuleTypePlugin } from './define.js';
 
 /**
@@ -17,6 +18,7 @@ export const ruleTypes = {
   distinct: distinctRule,
   flatline: flatlineRule,
   firstSeen: firstSeenRule,
+  travel: travelRule,
 } satisfies Record<string, RuleTypePlugin>;
 
 export type RuleTypeName = keyof typeof ruleTypes;
