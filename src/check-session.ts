@@ -5,10 +5,10 @@ import { closeNotifiers, createNotifiers, deliverDirect, deliverOutbox, targetsF
 import { createSource, errorText, evaluate, type PipelineDeps } from './pipeline.js';
 import type { Alert } from './rules/index.js';
 import type { Source } from './sources/types.js';
-import { lockHolder } from './state/lock.js';
-import { acquireLock, ephemeralState, openState, resolveStateDir, type StateLock, type StateStore } from './state/index.js';
+import { stateBackend, type Holder, type StateBackend } from './state/backend.js';
+import { ephemeralState, resolveStateDir, type StateLock, type StateStore } from './state/index.js';
 import { appendQuarantine, quarantineEntry, unreadableEntry, type QuarantineEntry } from './state/quarantine.js';
-import { fileStamp, pruneAfterRun } from './state/retention.js';
+import { pruneAfterRun } from './state/retention.js';
 import { unreachableSource, watchRun } from './state/health.js';
 import type { Logger } from './util/logger.js';
 import { presentationFrom } from './util/locale.js';
@@ -84,20 +84,23 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
       const notifiers = createNotifiers(configured, ctx);
       const [stdoutPrinter] = printer ? createNotifiers([{ name: 'output', type: 'stdout', format: printer } as never], ctx) : [];
       let lock: StateLock | null = null;
+      let backend: StateBackend | undefined;
       let store: StateStore | undefined;
       let source: Source | undefined;
       try {
         if (!req.noState) {
           const dir = resolveStateDir({ configuredDir: loaded.config.state.dir, configPath: loaded.path, env: deps.env, cwd: deps.cwd });
+          // A lock directory beside state.json, or a fenced lease in Redis (state.backend).
+          backend = await stateBackend(loaded.config.state, { dir, logger, now: deps.now });
           if (!req.dryRun) {
-            lock = await acquireLock(dir, { timeoutMs: req.lockTimeoutMs, logger });
+            lock = await backend.acquire(req.lockTimeoutMs);
             if (!lock) {
-              await standDown(dir, deps.now(), logger);
+              await standDown(dir, deps.now(), logger, await backend.holder());
               return { code: 0 };
             }
           }
-          const reuse = !req.dryRun && held.store !== undefined && held.stamp === (await fileStamp(held.store.file));
-          store = reuse ? held.store! : await openState({ dir, logger, now: deps.now, readOnly: req.dryRun, lock: lock ?? undefined });
+          const reuse = !req.dryRun && held.store !== undefined && held.stamp === (await backend.stamp(held.store));
+          store = reuse ? held.store! : await backend.open({ readOnly: req.dryRun, lock: lock ?? undefined });
           store.useLock(lock ?? undefined);
         }
         // Window history must cover the latest any source's events may come.
@@ -160,7 +163,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           }));
           await store.save();
           held.store = store;
-          held.stamp = await fileStamp(store.file);
+          held.stamp = await backend!.stamp(store);
         } else if (!req.dryRun && !streamed) {
           ({ delivered, pending } = await deliverDirect(alerts, notifiers, routes, logger, { signal, budgetMs: loaded.config.delivery.budget }));
         }
@@ -184,6 +187,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         await closeNotifiers(notifiers);
         await source?.close?.().catch(() => undefined);
         await lock?.release();
+        await backend?.close();
       }
     },
   };
@@ -193,8 +197,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
  * Another run holds the lock: this one stands down (exit 0, the next run catches up), loudly,
  * since a run that never finishes silences alerting; past 10 minutes held, at error.
  */
-async function standDown(dir: string, now: Date, logger: Logger): Promise<void> {
-  const holder = await lockHolder(dir);
+async function standDown(dir: string, now: Date, logger: Logger, holder: Holder | undefined): Promise<void> {
   const heldMs = holder ? now.getTime() - Date.parse(holder.since) : undefined;
   const long = heldMs !== undefined && heldMs > 10 * 60_000;
   const fields = { stateDir: dir, holderPid: holder?.pid, heldSince: holder?.since };

@@ -66,7 +66,20 @@ function configSecrets(input: any, env: NodeJS.ProcessEnv): string[] {
       return [c.secretKey, c.token, c.accessKeySecret, c.securityToken, c.secretAccessKey, c.sessionToken, ...roles.map((r) => r?.externalId)];
     }),
     ...SECRET_ENV.map((name) => env[name]),
+    ...redisUrlSecrets(input?.state?.url),
   ].filter((s): s is string => typeof s === 'string' && s !== '');
+}
+
+/** The password inside `state.url`, as written and as decoded (the user, often `default`, is not one). */
+function redisUrlSecrets(url: unknown): string[] {
+  if (typeof url !== 'string') return [];
+  try {
+    const { password } = new URL(url);
+    return [password, decodeURIComponent(password)];
+  } catch {
+    // Not a URL: the whole value may still be a secret typed wrongly.
+    return /^rediss?:/.test(url) ? [url] : [];
+  }
 }
 
 /** The providers' own variables for secret keys and session tokens. */

@@ -17,7 +17,27 @@ const sourceSchema = z.preprocess(
 
 const DEFAULT_SOURCE = sourceSchema.parse({ provider: 'tencentcloud' });
 
-const stateSchema = z.strictObject({
+const leaseDuration = boundedDuration({ min: 5_000, max: 10 * MINUTE_MS });
+
+const stateSchema = z
+  .strictObject({
+  backend: z
+    .enum(['file', 'redis'])
+    .default('file')
+    .describe('Where the state lives: file (one state.json in state.dir, a lock directory beside it) or redis (shared by every machine running this config, with a lease instead of the lock, for active/standby failover). Default file.'),
+  url: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'expected a redis:// or rediss:// (TLS) URL')
+    .optional()
+    .describe('With backend: redis, the server, e.g. redis://:${REDIS_PASSWORD}@10.0.0.5:6379/0; rediss:// for TLS; ${VAR} allowed. The password is masked in every log line and error.'),
+  prefix: z
+    .string()
+    .min(1)
+    .default('audit:')
+    .describe('With backend: redis, the prefix of every key, so several configs can share one Redis (e.g. audit:prod:). Default audit:.'),
+  lease: leaseDuration
+    .default(30_000)
+    .describe(`With backend: redis, how long a run's lease lives without renewal (renewed every third of it): a standby takes over within this after the active watcher dies. Default 30s. ${leaseDuration.description}`),
   dir: z
     .string()
     .min(1)
@@ -25,7 +45,10 @@ const stateSchema = z.strictObject({
     .describe(
       'Directory for checkpoints, raised alerts, window history and the outbox (state.json); one subdirectory per config file is used below it. Default: $XDG_STATE_HOME/audit-watch.',
     ),
-});
+})
+  .superRefine((s, ctx) => {
+    if (s.backend === 'redis' && !s.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'backend: redis needs a url (redis://host:6379/0)' });
+  });
 
 const enrichSchema = z.strictObject({
   geoip: z
