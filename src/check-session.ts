@@ -150,6 +150,8 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           for (const alert of alerts) store.outbox.add(alert, targetsFor(alert, notifiers, routes));
           pruneAfterRun(store, result, latenessMs, prepared.enabled, deps.now());
           await store.save();
+          // Only now may a stream forget what it handed over: a crash before the save re-reads it.
+          await source.commit?.();
         }
         if (stdoutPrinter && !streamed && alerts.length) await stdoutPrinter.send(alerts);
         const stoppedEarly = stop?.aborted === true;

@@ -2,6 +2,7 @@ import type { SourceConfig } from './config/schema.js';
 import type { Locale } from './util/locale.js';
 import { advanceCheckpoint } from './state/checkpoint.js';
 import { insanity, type AuditEvent } from './events/index.js';
+import { AuditError } from './errors.js';
 import type { EnrichEvent } from './events/geo.js';
 import { clean } from './rules/alert.js';
 import type { Alert, CompiledRule, RuleSet } from './rules/index.js';
@@ -41,6 +42,8 @@ export async function createSource(config: SourceConfig | readonly SourceConfig[
   const opened: Source[] = [];
   try {
     for (const one of list) opened.push(await openSource(one, deps));
+    // Several sources are merged without a stream's flag and commit hook: a stream stays on its own.
+    if (opened.length > 1 && opened.some((s) => s.stream)) throw new AuditError('E_CONFIG', 'sources: a stream source (provider: kafka) is consumed on its own: give it a config of its own');
     return manySources(opened);
   } catch (err) {
     await Promise.all(opened.map((s) => s.close?.()));
@@ -137,6 +140,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   const { source, state, ruleSet } = input;
   const enrich = ruleSet.enrich;
   const replay = source.replay === true;
+  const stream = source.stream === true;
   const now = deps.now();
   const nowMs = now.getTime();
   const until = input.until ?? (replay ? undefined : now);
@@ -203,7 +207,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
           }
           if (event.time > latest) latest = event.time;
           // Events before newFrom are history for windows only; already-evaluated ones never alert again.
-          const isNew = event.time >= newFrom && !state.hasSeen(event.id);
+          const isNew = (stream || event.time >= newFrom) && !state.hasSeen(event.id);
           if (isNew) {
             result.fresh++;
             state.markSeen(event.id, event.time);

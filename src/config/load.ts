@@ -51,7 +51,7 @@ const PLAIN_SETTING = /^(?:[a-z]+(?:-(?:[a-z]+|\d{1,4}))*|\d+(?:\.\d+)?(?:ms|s|m
 
 /**
  * Every secret the (interpolated, not yet validated) config holds: notifier URLs' tokens,
- * signing secrets and header values, and every source's secret keys, session tokens and role
+ * signing secrets and header values, and every source's secret keys, session tokens, SASL passwords and role
  * external ids (Tencent, Alibaba Cloud, AWS), whether written in the file or read from the
  * environment by `credentials: auto|env`.
  */
@@ -63,7 +63,8 @@ function configSecrets(input: any, env: NodeJS.ProcessEnv): string[] {
     ...sources.flatMap((s) => {
       const c = s.credentials && typeof s.credentials === 'object' ? s.credentials : {};
       const roles: any[] = Array.isArray(s.accounts) ? s.accounts : [];
-      return [c.secretKey, c.token, c.accessKeySecret, c.securityToken, c.secretAccessKey, c.sessionToken, ...roles.map((r) => r?.externalId)];
+      const sasl = s.sasl && typeof s.sasl === 'object' ? s.sasl : {};
+      return [c.secretKey, c.token, c.accessKeySecret, c.securityToken, c.secretAccessKey, c.sessionToken, sasl.password, ...roles.map((r) => r?.externalId)];
     }),
     ...SECRET_ENV.map((name) => env[name]),
     ...redisUrlSecrets(input?.state?.url),

@@ -5,6 +5,7 @@ import { fileOptions } from '../sources/file/source.js';
 import { tencentcloudOptions } from '../sources/tencentcloud/options.js';
 import { alibabacloudOptions } from '../sources/alibabacloud/options.js';
 import { awsOptions } from '../sources/aws/options.js';
+import { kafkaOptions } from '../sources/kafka/options.js';
 import { rulesConfigSchema } from '../rules/config.js';
 import { notifiersConfigSchema } from '../notifiers/config.js';
 import { localeSchema, timeZoneSchema } from '../util/locale.js';
@@ -12,7 +13,7 @@ import { localeSchema, timeZoneSchema } from '../util/locale.js';
 /** A union on `provider`; an object without `provider` means Tencent Cloud, as it always did. */
 const sourceSchema = z.preprocess(
   (value) => (value && typeof value === 'object' && !('provider' in value) ? { provider: 'tencentcloud', ...value } : value),
-  z.discriminatedUnion('provider', [tencentcloudOptions, alibabacloudOptions, awsOptions, fileOptions]),
+  z.discriminatedUnion('provider', [tencentcloudOptions, alibabacloudOptions, awsOptions, fileOptions, kafkaOptions]),
 );
 
 const DEFAULT_SOURCE = sourceSchema.parse({ provider: 'tencentcloud' });

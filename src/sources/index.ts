@@ -2,6 +2,7 @@ import { fileSource } from './file/source.js';
 import { tencentcloudSource } from './tencentcloud/index.js';
 import { alibabacloudSource } from './alibabacloud/index.js';
 import { awsSource } from './aws/index.js';
+import { kafkaSource } from './kafka/index.js';
 import type { Source, SourceContext } from './types.js';
 
 /** Source plugins by `source.provider`: the only list (the config schema reads it too). */
@@ -10,6 +11,7 @@ export const sourcePlugins = {
   alibabacloud: alibabacloudSource,
   aws: awsSource,
   file: fileSource,
+  kafka: kafkaSource,
 };
 
 type SourceConfigOf<P extends keyof typeof sourcePlugins> = Parameters<(typeof sourcePlugins)[P]['create']>[0];

@@ -36,6 +36,11 @@ export interface Source {
    * windows are judged as its events stream by rather than up to now.
    */
   readonly replay?: boolean;
+  /**
+   * A stream (Kafka): fetch yields what was not consumed before, whatever the range, so every
+   * event not seen yet is the run's own however old; where reading stands is kept by the stream.
+   */
+  readonly stream?: boolean;
   partitions(): string[];
   /**
    * The range's events oldest first (unless `order: 'arrival'`), in batches (a page, a slice, a
@@ -45,6 +50,8 @@ export interface Source {
   fetch(partition: string, range: TimeRange, options?: FetchOptions): AsyncIterable<AuditEvent[]>;
   stats(): SourceStats;
   close?(): Promise<void>;
+  /** Called once the run's state is saved: a stream acknowledges what it handed over (Kafka offsets), so a crash before re-reads. */
+  commit?(): Promise<void>;
   /**
    * The name an earlier version kept this partition's checkpoint under (`tencentcloud/ap-guangzhou`
    * before accounts were part of it), so an upgrade neither re-reads nor skips anything.

@@ -69,6 +69,12 @@ describe('parseConfig registers the secrets the config holds', () => {
     expect(redact(`${key} ${token} ${envKey} ${envToken} AKIDexample`)).toBe('*** *** *** *** AKIDexample');
   });
 
+  it('a Kafka source\'s SASL password (CLS: SecretId#SecretKey)', () => {
+    const [id, key] = [fresh(), fresh()];
+    parseConfig(`source: { provider: kafka, brokers: ["127.0.0.1:9092"], topic: t, group: g, sasl: { mechanism: plain, username: logset-1, password: "${id}#${key}" } }\n`, {});
+    expect(redact(`${id}#${key} logset-1`)).toBe('*** logset-1');
+  });
+
   it('every source of a sources: list, every provider\'s keys and tokens, and role external ids', () => {
     const v = Array.from({ length: 10 }, fresh);
     // Registered before validation: masked even where the rest of the config is rejected.
