@@ -88,3 +88,22 @@ export class SliceQueue {
     wake?.();
   }
 }
+
+/**
+ * One slice's events, as every provider hands them over: in arrival order each page as it comes
+ * (the reader decides when the next is fetched); in time order the whole slice sorted once, since
+ * slices tile the range oldest first and so yield the whole range in time order.
+ */
+export async function* sliceEvents<E>(queue: SliceQueue, arrival: boolean, normalize: (records: unknown[]) => E[]): AsyncIterable<E[]> {
+  if (arrival) {
+    for (let page = await queue.take(); page; page = await queue.take()) {
+      const events = normalize(page);
+      if (events.length > 0) yield events;
+    }
+    return;
+  }
+  const records: unknown[] = [];
+  for (let page = await queue.take(); page; page = await queue.take()) records.push(...page);
+  const events = normalize(records);
+  if (events.length > 0) yield events;
+}

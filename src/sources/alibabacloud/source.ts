@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../../events/index.js';
 import { AuditError } from '../../errors.js';
-import { createLimit, SliceQueue } from '../listing.js';
+import { createLimit, sliceEvents, SliceQueue } from '../listing.js';
 import type { FetchOptions, Source, SourceContext, TimeRange } from '../types.js';
 import { createCaller, DEFAULT_RETRY_DELAYS, type Call, type RetryDelays } from './caller.js';
 import { endpointOf, loadSdk, rpcClient, STS_VERSION, type RpcCall } from './client.js';
@@ -123,19 +123,8 @@ export async function createAlibabaSource(opts: AlibabacloudOptions, ctx: Alibab
     };
     try {
       for (const { slice, queue } of queues) {
-        if (arrival) {
-          queue.pace();
-          for (let page = await queue.take(); page; page = await queue.take()) {
-            const events = normalize(page, slice);
-            if (events.length > 0) yield events;
-          }
-          continue;
-        }
-        // Slices tile the range oldest first, so each sorted slice in turn is the range in time order.
-        const records: unknown[] = [];
-        for (let page = await queue.take(); page; page = await queue.take()) records.push(...page);
-        const events = normalize(records, slice);
-        if (events.length > 0) yield events;
+        if (arrival) queue.pace();
+        yield* sliceEvents(queue, arrival, (records) => normalize(records, slice));
       }
     } finally {
       stop.abort();

@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../../events/index.js';
 import { AuditError } from '../../errors.js';
-import { createLimit, SliceQueue } from '../listing.js';
+import { createLimit, sliceEvents, SliceQueue } from '../listing.js';
 import type { FetchOptions, Source, SourceContext, TimeRange } from '../types.js';
 import { resolveAccount } from './account.js';
 import { createCaller, DEFAULT_RETRY_DELAYS, type RetryDelays } from './caller.js';
@@ -123,19 +123,7 @@ export async function createAwsSource(opts: AwsOptions, ctx: AwsSourceContext): 
     try {
       for (let i = 0; i < slices.length; i++) {
         for (let j = queues.length; j < Math.min(slices.length, i + concurrency); j++) queues.push(startSlice(slices[j]));
-        const queue = queues[i];
-        if (arrival) {
-          for (let page = await queue.take(); page; page = await queue.take()) {
-            const events = normalize(page);
-            if (events.length > 0) yield events;
-          }
-          continue;
-        }
-        // Slices tile the range oldest first, so each sorted slice in turn is the whole range in time order.
-        const records: unknown[] = [];
-        for (let page = await queue.take(); page; page = await queue.take()) records.push(...page);
-        const events = normalize(records);
-        if (events.length > 0) yield events;
+        yield* sliceEvents(queues[i], arrival, normalize);
       }
     } finally {
       stop.abort();

@@ -6,7 +6,7 @@ import { DEFAULT_RETRY_DELAYS, type RetryDelays } from './caller.js';
 import { credentialSource } from './credentials.js';
 import { normalizeTencentRecord } from './normalize.js';
 import type { TencentcloudOptions } from './options.js';
-import { createLimit, SliceQueue } from '../listing.js';
+import { createLimit, sliceEvents, SliceQueue } from '../listing.js';
 import type { SessionCache } from './role-credentials.js';
 import { listQuery } from './pages.js';
 import { splitRange } from './slices.js';
@@ -130,19 +130,8 @@ export async function createTencentSource(opts: TencentcloudOptions, ctx: Tencen
     };
     try {
       for (const queue of queues) {
-        if (arrival) {
-          queue.pace();
-          for (let page = await queue.take(); page; page = await queue.take()) {
-            const events = normalize(page);
-            if (events.length > 0) yield events;
-          }
-          continue;
-        }
-        // Slices tile the range oldest first, so yielding each sorted slice in turn yields the whole range in time order.
-        const records: unknown[] = [];
-        for (let page = await queue.take(); page; page = await queue.take()) records.push(...page);
-        const events = normalize(records);
-        if (events.length > 0) yield events;
+        if (arrival) queue.pace();
+        yield* sliceEvents(queue, arrival, normalize);
       }
     } finally {
       stop.abort();
