@@ -125,6 +125,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         const result = await evaluate(deps, {
           source,
           ruleSet,
+          enrich: prepared.enrich,
           state: store ?? ephemeralState(),
           since: req.since,
           until: req.until,

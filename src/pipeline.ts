@@ -89,8 +89,9 @@ export function eventStream(
 
 export interface EvaluateInput {
   source: Source;
-  /** With `enrich` when the config asks for it: the rules are what need the events enriched. */
-  ruleSet: RuleSet & { enrich?: EnrichEvent };
+  ruleSet: RuleSet;
+  /** The enrichment stage (events/geo.ts), when the config asks for it. */
+  enrich?: EnrichEvent;
   state: RunState;
   since?: Date;
   until?: Date;
@@ -138,7 +139,7 @@ export interface EvaluateResult {
 export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input: EvaluateInput): Promise<EvaluateResult> {
   const { logger } = deps;
   const { source, state, ruleSet } = input;
-  const enrich = ruleSet.enrich;
+  const enrich = input.enrich;
   const replay = source.replay === true;
   const stream = source.stream === true;
   const now = deps.now();
@@ -146,7 +147,10 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   const until = input.until ?? (replay ? undefined : now);
   const partitions = source.partitions();
   // A partition renamed by an upgrade resumes from its old checkpoint.
-  const checkpointOf = (p: string) => state.checkpoint(p) ?? (source.previousName?.(p) !== undefined ? state.checkpoint(source.previousName(p)!) : undefined);
+  const checkpointOf = (p: string) => {
+    const previous = source.previousName?.(p);
+    return state.checkpoint(p) ?? (previous === undefined ? undefined : state.checkpoint(previous));
+  };
   const checkpoints = new Map(partitions.map((p) => [p, checkpointOf(p)]));
   // A replay judges its own range's windows, but a baseline (firstSeen) goes on whatever the source.
   const stored = replay ? state.ruleStates().filter(([id]) => ruleSet.byId.get(id)?.type.windowed === false) : state.ruleStates();

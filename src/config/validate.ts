@@ -8,8 +8,9 @@ export interface PreparedRules {
   /** Every rule, enabled or not, as `audit rules list` shows them. */
   all: LoadedRule[];
   enabled: LoadedRule[];
-  /** With the enrichment the rules' events get (pipeline.ts), when the config asks for one. */
-  ruleSet: RuleSet & { enrich?: EnrichEvent };
+  ruleSet: RuleSet;
+  /** What events gain before the rules see them (pipeline.ts), when the config asks for it (enrich.geoip). */
+  enrich?: EnrichEvent;
 }
 
 /**
@@ -31,7 +32,7 @@ export async function prepareRules(loaded: LoadedConfig): Promise<PreparedRules>
     });
   }
   if (issues.length) throw new AuditError('E_CONFIG', `${loaded.path ?? 'config'}: invalid config`, { issues });
-  return { all, enabled, ruleSet: enrich ? { ...compileRules(enabled), enrich } : compileRules(enabled) };
+  return { all, enabled, ruleSet: compileRules(enabled), enrich };
 }
 
 const NEEDS_GEO = { en: 'off: needs enrich.geoip', 'zh-CN': '未启用：需配置 enrich.geoip' } as const;

@@ -160,7 +160,7 @@ describe('travel through the pipeline, with enrich.geoip from the config', () =>
     expect(prepared.enabled.map((r) => r.id)).toContain('impossible-travel');
     const deps = { logger: createLogger('silent'), env: {}, now: () => new Date('2026-06-01T00:00:00Z') };
     const source = await createSource({ provider: 'file', path: file, lateness: 15 * 60_000 }, deps);
-    const { alerts } = await evaluate(deps, { source, ruleSet: prepared.ruleSet, state: ephemeralState(), latenessMs: 15 * 60_000 });
+    const { alerts } = await evaluate(deps, { source, ruleSet: prepared.ruleSet, enrich: prepared.enrich, state: ephemeralState(), latenessMs: 15 * 60_000 });
     const travel = alerts.filter((a) => a.rule.id === 'impossible-travel');
     expect(travel).toHaveLength(1);
     expect(travel[0].event.geo).toMatchObject({ city: 'Frankfurt am Main', country: 'DE' });
