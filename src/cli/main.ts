@@ -8,6 +8,18 @@ import { VERSION } from '../version.js';
 // every minute then skips most of the parsing. A no-op on older Node.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
+// A reader that went away (`audit --help | head`) is not a failure, and must not cut a check short
+// before it saved its state: from then on output is discarded, quietly, instead of an unhandled
+// EPIPE with a stack trace. (`audit events` also stops fetching when it sees it.)
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.stdout.write = ((_chunk: unknown, encoding?: unknown, callback?: unknown) => {
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') queueMicrotask(() => done());
+    return true;
+  }) as typeof process.stdout.write;
+});
+
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${VERSION}\n`);
