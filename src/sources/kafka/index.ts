@@ -1,7 +1,6 @@
 import type { AuditEvent } from '../../events/index.js';
 import { AuditError } from '../../errors.js';
 import { defineSource, type Source } from '../types.js';
-import { decoder, problemOf } from './decode.js';
 import type { GroupReader } from './group.js';
 import { kafkaOptions } from './options.js';
 
@@ -17,7 +16,8 @@ export const kafkaSource = defineSource({
   provider: 'kafka',
   options: kafkaOptions,
   async create(opts, ctx): Promise<Source> {
-    const [{ Kafka, logLevel }, { openGroupReader }] = await Promise.all([import('kafkajs'), import('./group.js')]);
+    // Loaded here: every check imports the plugin list, and only a Kafka source needs the client and the record formats.
+    const [{ Kafka, logLevel }, { openGroupReader }, { decoder, problemOf }] = await Promise.all([import('kafkajs'), import('./group.js'), import('./decode.js')]);
     const decode = decoder(opts.format);
     const name = `kafka/${opts.topic}`;
     // kafkajs's own lines go through our logger (which masks secrets), quietly: its errors reach us as exceptions too.
