@@ -23,7 +23,7 @@ import type { Logger } from './util/logger.js';
  *   → rules     rules/engine.ts (a plugin per rule type: rules/types/)
  *   → outbox    notifiers/outbox.ts, saved with everything else in one atomic write (state/store.ts)
  *   → notifiers notifiers/deliver.ts (routing: notifiers/route.ts)
- * `audit events` stops after the source (eventStream), `audit rules test` after the rules
+ * `audit events` stops after the source (sources/event-stream.ts), `audit rules test` after the rules
  * (evaluate); `audit check` and each tick of `audit watch` run it all (check-session.ts: the lock,
  * persistence before delivery, the stop signal).
  */
@@ -49,42 +49,6 @@ export async function createSource(config: SourceConfig | readonly SourceConfig[
     await Promise.all(opened.map((s) => s.close?.()));
     throw err;
   }
-}
-
-/**
- * `audit events`: a source's normalized events of a range, partition after partition, each page
- * as it arrives (FetchOptions.order 'arrival'), so a reader that stops stops the fetch; events
- * that would be quarantined in a check (events/sanity.ts) are left out, each reported once.
- */
-export function eventStream(
-  source: Source,
-  range: { start?: Date; end?: Date },
-  opts: {
-    now: Clock;
-    onQuarantine: (event: AuditEvent, reason: string) => void;
-    onProgress?: (p: { partition: string; pages: number; events: number }) => void;
-    signal?: AbortSignal;
-  },
-) {
-  const wanted = { start: range.start ?? ALL_TIME.start, end: range.end ?? ALL_TIME.end };
-  const nowMs = opts.now().getTime();
-  return (async function* all(): AsyncIterable<AuditEvent[]> {
-    for (const partition of source.partitions()) {
-      for await (const batch of source.fetch(partition, wanted, { onProgress: opts.onProgress, signal: opts.signal, order: 'arrival' })) {
-        let bad = false;
-        for (const event of batch) if (insanity(event, nowMs) !== undefined) bad = true;
-        if (!bad) {
-          yield batch;
-          continue;
-        }
-        yield batch.filter((event) => {
-          const reason = insanity(event, nowMs);
-          if (reason !== undefined) opts.onQuarantine(event, reason);
-          return reason === undefined;
-        });
-      }
-    }
-  })();
 }
 
 export interface EvaluateInput {
@@ -187,6 +151,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   const seenThisRun = createIdSet();
   let latest = '';
   let completeToMs = Infinity;
+  const raised: Alert[] = [];
 
   for (const partition of partitions) {
     const range = ranges.get(partition)!;
@@ -219,13 +184,17 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
           // History too: window and travel states judge every event they are given.
           if (enrich) enrich(event);
           const alerts = engine.push(event, isNew);
-          if (alerts.length > 0) await raise(alerts);
+          for (let i = 0; i < alerts.length; i++) raised.push(alerts[i]);
         }
+        // Raised per batch, not per event: one write and one outbox step for a page or a chunk of a file.
+        if (raised.length > 0) await raise(raised.splice(0));
         // A recording streams in time order: every point before its latest event is complete.
         if (replay && latest !== '') await raise(engine.advance(Date.parse(latest) - 1));
       }
       if (!replay) completeToMs = Math.min(completeToMs, advanceCheckpoint(state, partition, range, now, logger));
     } catch (err) {
+      // What the failed batch raised before the failure still goes out: its events are marked seen.
+      if (raised.length > 0) await raise(raised.splice(0));
       completeToMs = -Infinity;
       result.failedPartitions.push(partition);
       result.partitionErrors.set(partition, err);
@@ -258,5 +227,6 @@ export function errorText(err: unknown): string {
 }
 
 export type { SourceStats };
+export { eventStream } from './sources/event-stream.js';
 
 export { checkSession, runCheck, STOP_GRACE_MS, type CheckDeps, type CheckRequest, type CheckSession, type CheckSummary } from './check-session.js';

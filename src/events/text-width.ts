@@ -16,7 +16,18 @@ export function sanitize(s: string): string {
 
 /** One line of safe text: whitespace runs (newlines and tabs too) become one space, the rest is escaped. */
 export function safeLine(s: string): string {
-  return sanitize(s.replace(/[\s\u0085]+/g, ' ').trim());
+  return isPlainLine(s) ? s : sanitize(s.replace(/[\s\u0085]+/g, ' ').trim());
+}
+
+/** Printable ASCII with single inner spaces, which safeLine leaves as it is: most names, ids and addresses. */
+function isPlainLine(s: string): boolean {
+  const last = s.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7e || c < 0x20) return false;
+    if (c === 0x20 && (i === 0 || i === last || s.charCodeAt(i + 1) === 0x20)) return false;
+  }
+  return true;
 }
 
 function isWide(cp: number): boolean {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { timeoutDuration } from '../util/duration-schema.js';
 import { renderTemplate } from '../util/template.js';
-import { publicAlert, type Alert } from '../rules/model.js';
+import { alertJson, type Alert } from '../rules/model.js';
 import { DEFAULT_SHOWN, type Presentation } from '../util/locale.js';
 import { localTime } from '../util/local-time.js';
 import { plainText } from './format/plain.js';
@@ -76,7 +76,7 @@ export const execNotifier = defineNotifier({
             results.push({ alertId: alert.id, ok: false, error: 'notifier closed' });
             continue;
           }
-          const run = await runCommand(execArgv(options.command, alert, ctx.shown), `${JSON.stringify(publicAlert(alert))}\n`, execEnv(ctx.env, alert, ctx.shown), options.timeout, stop, groups);
+          const run = await runCommand(execArgv(options.command, alert, ctx.shown), `${alertJson(alert)}\n`, execEnv(ctx.env, alert, ctx.shown), options.timeout, stop, groups);
           log.debug({ alertId: alert.id, error: run.error }, run.error ? 'command failed' : 'command succeeded');
           log.trace({ alertId: alert.id, stdout: run.stdout, stderr: run.stderr }, 'command output (end)');
           results.push(run.error ? { alertId: alert.id, ok: false, error: run.error } : { alertId: alert.id, ok: true });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { defineNotifier, type DeliveryResult } from './types.js';
-import { alertText, publicAlert, type Alert } from '../rules/model.js';
+import { alertJson, alertText, type Alert } from '../rules/model.js';
 import { padEnd } from '../events/text-width.js';
 import { localTime } from '../util/local-time.js';
 import { DEFAULT_SHOWN, type Presentation } from '../util/locale.js';
@@ -64,7 +64,7 @@ export const stdoutNotifier = defineNotifier({
           headed = true;
         }
         for (const alert of alerts) {
-          text += `${options.format === 'json' ? JSON.stringify(publicAlert(alert)) : formatAlertLine(alert, colour, ctx.shown)}\n`;
+          text += `${options.format === 'json' ? alertJson(alert) : formatAlertLine(alert, colour, ctx.shown)}\n`;
         }
         let error: string | undefined;
         try {

@@ -12,6 +12,14 @@ export function fingerprint(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
+const readers = new Map<string, (event: unknown) => unknown>();
+/** Field paths come from rules, so this stays as small as the rule set. */
+function readerOf(field: string): (event: unknown) => unknown {
+  let read = readers.get(field);
+  if (!read) readers.set(field, (read = firstValueReader(field)));
+  return read;
+}
+
 export interface SummaryRule {
   title: string;
   /** Built-ins' titles in other languages; a title the user set has none, so theirs is used everywhere. */
@@ -44,7 +52,7 @@ function rawSummary(rule: SummaryRule, alert: Alert, previous: number | undefine
   const title = titleIn(rule, locale);
   const parts = alert.group ? Object.entries(alert.group).map(([k, v]) => `${k}=${v === null ? '-' : clean(String(v), 60)}`) : [];
   if (rule.firstSeen && !alert.window) {
-    const value = firstValueReader(rule.firstSeen.field)(alert.event);
+    const value = readerOf(rule.firstSeen.field)(alert.event);
     const text = clean(typeof value === 'string' ? value : JSON.stringify(value), 80);
     return say.titled(title, say.firstSeen(rule.firstSeen.field, text, parts, say.event(alert.event)));
   }

@@ -3,10 +3,9 @@ import { firstValueReader } from './fields.js';
 export type Group = Record<string, unknown> | null;
 
 /**
- * How a rule's events are grouped: `key` runs for every event added to a window, so it reads
- * without allocating where it can; the `group` object is only built for a new window group
- * or an alert. The key must stay exactly `JSON.stringify(values)`: keys are persisted in
- * state files and feed alert ids.
+ * How a rule's events are grouped: `key` runs for every event a rule sees, so it reads without
+ * allocating where it can; the `group` object is only built for a new group or an alert. The key
+ * must stay exactly `JSON.stringify(values)`: keys are persisted in state files and feed alert ids.
  */
 export interface Grouping {
   key(event: unknown): string;
@@ -20,60 +19,80 @@ export function grouping(fields: readonly string[]): Grouping {
   const names = fields.slice();
   const readers = names.map((f) => firstValueReader(f));
   const values = (event: unknown) => readers.map((read) => read(event));
+  const cache = keyCache<string>(MAX_CACHED_KEYS);
+  const last = readers.length - 1;
   return {
-    key: readers.length === 1 ? singleKey(readers[0], values) : (event) => {
-      let key = '[';
-      for (let i = 0; i < readers.length; i++) {
-        const text = scalarJson(readers[i](event));
-        // Objects may carry toJSON, which sees its array index as key: leave those to stringify.
-        if (text === undefined) return JSON.stringify(values(event));
-        key += i === 0 ? text : `,${text}`;
+    key(event) {
+      // Scalars walk the cache one field at a time; anything else (objects may carry toJSON) is stringified.
+      let level = cache.root;
+      for (let i = 0; i < last; i++) {
+        const value = readers[i](event);
+        if (!isScalar(value)) return JSON.stringify(values(event));
+        level = cache.branch(level, value);
       }
-      return `${key}]`;
+      const value = readers[last](event);
+      if (!isScalar(value)) return JSON.stringify(values(event));
+      const hit = level.get(value) as string | undefined;
+      return hit ?? cache.leaf(level, value, JSON.stringify(values(event)));
     },
     // fromEntries defines properties, so even a field named `__proto__` stays a plain key.
     group: (event) => Object.fromEntries(names.map((f, i) => [f, readers[i](event)])),
   };
 }
 
-/** Distinct values whose keys are remembered; values come from input, so this is bounded. */
-const MAX_CACHED_KEYS = 1024;
-
 /**
- * Most groupings are one string field (an access key, a user): the same values recur, so
- * their keys are remembered. The same key string each time also saves the window state's
- * lookup from hashing a new string per event.
+ * Keys remembered per grouping. Values come from input, so the cache is bounded (and simply
+ * emptied when full); it pays because the same users and accounts recur, and handing out the
+ * same key string each time spares every lookup in the rule's state from hashing a new string.
  */
-function singleKey(read: (event: unknown) => unknown, values: (event: unknown) => unknown[]): (event: unknown) => string {
-  const cache = new Map<string, string>();
-  return (event) => {
-    const value = read(event);
-    if (typeof value !== 'string') {
-      const text = scalarJson(value);
-      return text === undefined ? JSON.stringify(values(event)) : `[${text}]`;
-    }
-    let key = cache.get(value);
-    if (key === undefined) {
-      if (cache.size >= MAX_CACHED_KEYS) cache.clear();
-      key = `[${JSON.stringify(value)}]`;
-      cache.set(value, key);
-    }
-    return key;
+const MAX_CACHED_KEYS = 10_000;
+
+type Scalar = string | number | boolean | null;
+type Level = Map<Scalar, unknown>;
+
+const isScalar = (value: unknown): value is Scalar =>
+  value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+
+/** Nested maps from each field's value to the next field's map, the last one's to the key. */
+function keyCache<K>(max: number) {
+  let size = 0;
+  // Every entry counts, branches too, and the whole cache is emptied when full rather than
+  // evicted entry by entry: the next events refill what is still in use.
+  const room = () => {
+    if (++size <= max) return;
+    cache.root = new Map();
+    size = 1;
   };
+  const cache = {
+    root: new Map() as Level,
+    branch(level: Level, value: Scalar): Level {
+      let next = level.get(value) as Level | undefined;
+      if (next === undefined) {
+        room();
+        level.set(value, (next = new Map()));
+      }
+      return next;
+    },
+    leaf(level: Level, value: Scalar, key: K): K {
+      room();
+      level.set(value, key);
+      return key;
+    },
+  };
+  return cache;
 }
 
-/** JSON of a value that stringifies the same inside an array as alone; undefined otherwise. */
-function scalarJson(value: unknown): string | undefined {
-  if (value === null) return 'null';
-  const type = typeof value;
-  return type === 'string' || type === 'number' || type === 'boolean' ? JSON.stringify(value) : undefined;
-}
+/** Value texts of `distinctKey`, shared by every rule: the same addresses and names recur across rules. */
+const texts = keyCache<string>(50_000);
 
-/** The value a `distinct` rule counts, as a key; undefined when the event has none. */
+/** The value a `distinct` or `firstSeen` rule counts, as JSON text; undefined when the event has none. */
 export function distinctKey(field: string): (event: unknown) => string | undefined {
   const read = firstValueReader(field);
   return (event) => {
     const value = read(event);
-    return value === null || value === undefined ? undefined : JSON.stringify(value);
+    if (value === null || value === undefined) return undefined;
+    if (typeof value !== 'string') return JSON.stringify(value);
+    const hit = texts.root.get(value) as string | undefined;
+    return hit ?? texts.leaf(texts.root, value, JSON.stringify(value));
   };
 }

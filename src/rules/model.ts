@@ -30,11 +30,29 @@ export interface Alert {
   bundle?: { id: string; rule: { id: string; title: string; severity: Severity }; summary: string }[];
 }
 
-/** The alert as programs read it (`--output json`, the json webhook, exec's stdin): without l10n. */
-export function publicAlert(alert: Alert): Omit<Alert, 'l10n'> {
-  if (!alert.l10n) return alert;
-  const { l10n: _, ...rest } = alert;
-  return rest;
+/** Event JSON by event: several rules alerting on one event (a deletion, a new address) write it once. */
+const eventTexts = new WeakMap<object, string>();
+
+/**
+ * The alert as programs read it (`--output json`, the json webhook, exec's stdin): its JSON without
+ * l10n. Exactly what stringify gives, with the event's text made once per event: alerts are plain
+ * objects of JSON values, so writing their keys in order is all stringify would do.
+ */
+export function alertJson(alert: Alert): string {
+  let out = '';
+  for (const key of Object.keys(alert)) {
+    if (key === 'l10n') continue;
+    const value = (alert as unknown as Record<string, unknown>)[key];
+    let text: string | undefined;
+    if (key === 'event' && value !== null && typeof value === 'object') {
+      text = eventTexts.get(value);
+      if (text === undefined) eventTexts.set(value, (text = JSON.stringify(value)));
+    } else text = JSON.stringify(value);
+    // stringify leaves out what has no JSON (undefined, functions), as it would inside the object.
+    if (text === undefined) continue;
+    out += `${out ? ',' : '{'}${JSON.stringify(key)}:${text}`;
+  }
+  return out ? `${out}}` : '{}';
 }
 
 /** Title and summary in a reader's language, falling back to the run's. */

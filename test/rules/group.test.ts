@@ -40,6 +40,28 @@ describe('group keys stay JSON.stringify of the first values (persisted, and in 
     }
   });
 
+  it('two-field keys stay right past the memory bound, and 1, "1", true and null stay apart', () => {
+    const { key } = grouping(['raw.a', 'raw.b']);
+    const odd = [1, '1', true, 'true', null, 'null', 0, -0, '0'];
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 12_000; i++) {
+        const a = i % 2 === 0 ? `acct-${i % 4000}` : i % 4000;
+        const b = odd[i % odd.length];
+        expect(key(ev({ raw: { a, b } }))).toBe(JSON.stringify([a, b]));
+      }
+    }
+    // An object in the last field after scalars in the first is never cached as a scalar would be.
+    expect(key(ev({ raw: { a: 'x', b: withToJson } }))).toBe(JSON.stringify(['x', withToJson]));
+    expect(key(ev({ raw: { a: 'x', b: 'key:1' } }))).toBe('["x","key:1"]');
+  });
+
+  it('distinct values stay right past the shared memory bound', () => {
+    const read = distinctKey('raw.v');
+    for (let i = 0; i < 60_000; i += 7) expect(read(ev({ raw: { v: `v"${i}` } }))).toBe(JSON.stringify(`v"${i}`));
+    expect(read(ev({ raw: { v: 5 } }))).toBe('5');
+    expect(read(ev({ raw: { v: '5' } }))).toBe('"5"');
+  });
+
   it('distinct values are JSON text, none for null or absent', () => {
     const read = distinctKey('sourceIp');
     expect(read(ev({ sourceIp: '1.2.3.4' }))).toBe('"1.2.3.4"');

@@ -11,8 +11,12 @@ import { baselineSnapshotSchema, emptyBaseline, evict, forgetBefore, MAX_VALUES_
 const learnDuration = boundedDuration({ max: 90 * DAY_MS });
 const forgetDuration = boundedDuration({ min: 1, max: 365 * DAY_MS });
 
-/** Forgetting walks every value, so it runs at most once per this much event time. */
-const SWEEP_EVERY_MS = 60 * 60_000;
+/**
+ * Forgetting walks every value, so it runs at most once per a sixteenth of `forget` (at least an
+ * hour) of event time. It only frees memory: lookups judge a value's age themselves, eviction
+ * forgets the old values first and every snapshot is swept, so alerts and state do not depend on it.
+ */
+const sweepEvery = (forget: number) => Math.max(60 * 60_000, forget / 16);
 
 /**
  * `firstSeen: { field: sourceIp, per: [account], learn: 7d }`: alerts the first time a value of
@@ -55,6 +59,7 @@ export const firstSeenRule = defineRuleType({
     const b = restored ? readBaseline(init.snapshot) : emptyBaseline();
     // Late events (up to lateness behind the newest) must find the values they would have found in order.
     const keepFor = forget + runtime.latenessMs;
+    const sweepMs = sweepEvery(forget);
     let sweptAt = b.high;
 
     function alert(event: Parameters<RuleState['push']>[0], key: string, value: string, ms: number): Alert | undefined {
@@ -106,7 +111,7 @@ export const firstSeenRule = defineRuleType({
           if (ms < seen.first) seen.first = ms;
           if (ms > seen.last) seen.last = ms;
         }
-        if (b.high >= sweptAt + SWEEP_EVERY_MS) {
+        if (b.high >= sweptAt + sweepMs) {
           forgetBefore(b, b.high - keepFor);
           sweptAt = b.high;
         }
