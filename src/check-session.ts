@@ -56,14 +56,30 @@ export interface CheckSession {
    * a stop during the fetch, and the state is saved either way.
    */
   run(req: CheckRequest, stop?: AbortSignal): Promise<{ code: number; summary?: CheckSummary; stopped?: boolean }>;
+  /** True while a run waits as a standby for the lease another watcher holds. */
+  standingBy(): boolean;
+  /** Ends what the session keeps between runs (a watcher's lease and its connection). */
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  /**
+   * `audit watch`: with a backend whose lock renews itself (Redis), keep it between runs, and
+   * without it wait as a standby until the holder lets it lapse. A stream source (Kafka) is
+   * shared by its group's workers instead, so they take turns.
+   */
+  watch?: boolean;
 }
 
 /**
  * Checks against one config. The state stays in memory between runs (`audit watch`), and is read
  * again only when another process saved it in between; each run still takes the lock.
  */
-export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: PreparedRules): CheckSession {
+export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: PreparedRules, options: SessionOptions = {}): CheckSession {
   const { logger } = deps;
+  const stream = loaded.config.sources.some((s) => s.provider === 'kafka');
+  const kept: { backend?: StateBackend; lock?: StateLock } = {};
+  let standby = false;
   const ruleSet = prepared.ruleSet;
   const notify = new Map(prepared.enabled.map((r) => [r.id, r.notify]));
   const routes = (alert: Alert) => notify.get(alert.rule.id);
@@ -91,14 +107,21 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         if (!req.noState) {
           const dir = resolveStateDir({ configuredDir: loaded.config.state.dir, configPath: loaded.path, env: deps.env, cwd: deps.cwd });
           // A lock directory beside state.json, or a fenced lease in Redis (state.backend).
-          backend = await stateBackend(loaded.config.state, { dir, logger, now: deps.now });
+          backend = kept.backend ?? (await stateBackend(loaded.config.state, { dir, logger, now: deps.now }));
+          const sticky = options.watch === true && backend.keepsLock && !stream && !req.dryRun;
+          if (kept.lock?.compromised) {
+            logger.warn('this watcher lost the state lease (paused or cut off past it); it waits as a standby');
+            await kept.lock.release();
+            kept.lock = undefined;
+          }
           if (!req.dryRun) {
-            lock = await backend.acquire(req.lockTimeoutMs);
+            lock = kept.lock ?? (sticky ? await waitAsStandby(backend, stop) : await backend.acquire(req.lockTimeoutMs));
             if (!lock) {
-              await standDown(dir, deps.now(), logger, await backend.holder());
+              if (!sticky) await standDown(backend.where, deps.now(), logger, await backend.holder());
               return { code: 0 };
             }
           }
+          if (sticky) Object.assign(kept, { backend, lock });
           const reuse = !req.dryRun && held.store !== undefined && held.stamp === (await backend.stamp(held.store));
           store = reuse ? held.store! : await backend.open({ readOnly: req.dryRun, lock: lock ?? undefined });
           store.useLock(lock ?? undefined);
@@ -160,7 +183,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         else if (store && !req.dryRun) {
           const journal = store;
           ({ delivered, pending } = await deliverOutbox(store.outbox, notifiers, logger, {
-            signal,
+            signal: lock?.lost ? (signal ? AbortSignal.any([signal, lock.lost]) : lock.lost) : signal,
             budgetMs: loaded.config.delivery.budget,
             onDelivered: (id, notifier) => journal.journalDelivered(id, notifier),
           }));
@@ -183,27 +206,53 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         if (pending > 0) return { code: 1, summary };
         return { code: req.failOnMatch && result.alertCount > 0 ? 3 : 0, summary };
       } catch (err) {
-        // Whatever failed, the next run reads the state from disk again.
+        // Whatever failed, the next run reads the state again, under a lock taken afresh.
         held.store = undefined;
+        await dropKept();
         throw err;
       } finally {
         await closeNotifiers(notifiers);
         await source?.close?.().catch(() => undefined);
-        await lock?.release();
-        await backend?.close();
+        if (lock !== kept.lock) await lock?.release();
+        if (backend !== kept.backend) await backend?.close();
       }
     },
+    standingBy: () => standby,
+    close: dropKept,
   };
+
+  async function dropKept(): Promise<void> {
+    const { backend, lock } = kept;
+    kept.backend = kept.lock = undefined;
+    await lock?.release();
+    await backend?.close();
+  }
+
+  /** A watcher without the lease waits for it (until stopped), quietly after saying so once. */
+  async function waitAsStandby(backend: StateBackend, stop?: AbortSignal): Promise<StateLock | null> {
+    const now = await backend.acquire(0);
+    if (now) return now;
+    const holder = await backend.holder();
+    logger.info({ state: backend.where, holderPid: holder?.pid, holderHost: holder?.host, heldSince: holder?.since }, 'standby: another watcher holds the state lease; this one takes over when it lapses');
+    standby = true;
+    try {
+      const lock = await backend.acquire(Infinity, stop);
+      if (lock) logger.info({ state: backend.where }, 'took over the state lease: this watcher is now active');
+      return lock;
+    } finally {
+      standby = false;
+    }
+  }
 }
 
 /**
  * Another run holds the lock: this one stands down (exit 0, the next run catches up), loudly,
  * since a run that never finishes silences alerting; past 10 minutes held, at error.
  */
-async function standDown(dir: string, now: Date, logger: Logger, holder: Holder | undefined): Promise<void> {
+async function standDown(where: string, now: Date, logger: Logger, holder: Holder | undefined): Promise<void> {
   const heldMs = holder ? now.getTime() - Date.parse(holder.since) : undefined;
   const long = heldMs !== undefined && heldMs > 10 * 60_000;
-  const fields = { stateDir: dir, holderPid: holder?.pid, heldSince: holder?.since };
+  const fields = { state: where, holderPid: holder?.pid, holderHost: holder?.host, heldSince: holder?.since };
   const msg = 'another audit run holds the state lock; this run stands down';
   if (long) logger.error(fields, `${msg}; it has held it for ${Math.round(heldMs / 60_000)} minutes: check that process`);
   else logger.warn(fields, msg);

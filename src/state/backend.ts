@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { AuditError } from '../errors.js';
 import type { Logger } from '../util/logger.js';
 import { acquireLock, lockHolder, type StateLock } from './lock.js';
 import { fileStamp } from './retention.js';
@@ -24,7 +25,15 @@ export interface Holder {
  * `close` ends what the run opened (the Redis connection).
  */
 export interface StateBackend {
-  acquire(timeoutMs: number): Promise<StateLock | null>;
+  /** Where the state is, for messages: the directory, or the Redis URL (no password) and prefix. */
+  readonly where: string;
+  /**
+   * The lock renews itself (a Redis lease), so a watcher may hold it between ticks: one active
+   * watcher and standbys, instead of turns. A lock directory is released after each run.
+   */
+  readonly keepsLock: boolean;
+  /** Waits up to `timeoutMs` (Infinity: until `signal`) for another holder; null when still held. */
+  acquire(timeoutMs: number, signal?: AbortSignal): Promise<StateLock | null>;
   holder(): Promise<Holder | undefined>;
   open(opts: { readOnly: boolean; lock?: StateLock }): Promise<StateStore>;
   /** Equal to the last one only when nobody else wrote the state since. */
@@ -46,12 +55,37 @@ export async function stateBackend(config: StateBackendConfig, deps: StateBacken
   }
   const { dir, logger, now } = deps;
   return {
+    where: dir,
+    keepsLock: false,
     acquire: (timeoutMs) => acquireLock(dir, { timeoutMs, logger }),
     holder: () => lockHolder(dir),
     open: ({ readOnly, lock }) => openState({ dir, logger, now, readOnly, lock }),
     stamp: (store) => fileStamp(store.file),
     close: async () => undefined,
   };
+}
+
+/**
+ * The state as a command outside a check uses it (`audit status`, `outbox`, `rules baseline`):
+ * read as it is, or under the lock when `write`, through whichever backend the config names.
+ */
+export async function withState<T>(config: StateBackendConfig, deps: StateBackendDeps, write: boolean, body: (store: StateStore) => Promise<T>): Promise<T> {
+  const backend = await stateBackend(config, deps);
+  try {
+    const lock = write ? await backend.acquire(30_000) : null;
+    if (write && !lock) {
+      const holder = await backend.holder();
+      const who = holder ? ` (pid ${holder.pid}${holder.host ? ` on ${holder.host}` : ''} since ${holder.since})` : '';
+      throw new AuditError('E_STATE', `${backend.where}: another audit run holds the state lock${who}; try again when it is done`);
+    }
+    try {
+      return await body(await backend.open({ readOnly: !write, lock: lock ?? undefined }));
+    } finally {
+      await lock?.release();
+    }
+  } finally {
+    await backend.close();
+  }
 }
 
 /** The quarantine file is local with either backend: a run with Redis still needs the directory. */

@@ -21,8 +21,9 @@ export interface LeaseOptions {
   keys: StateKeys;
   url: string;
   leaseMs: number;
-  /** How long to wait for another holder; 0 tries once. */
+  /** How long to wait for another holder; 0 tries once, Infinity waits until `signal`. */
   timeoutMs: number;
+  signal?: AbortSignal;
   logger: Logger;
   now: () => Date;
   pollMs?: number;
@@ -52,17 +53,26 @@ export async function acquireLease(opts: LeaseOptions): Promise<Lease | null> {
       return holdLease(opts, token);
     }
     const left = deadline - Date.now();
-    if (left <= 0) return null;
-    if (!waiting) logger.info({ timeoutMs: opts.timeoutMs }, 'another run holds the state lease; waiting');
+    if (left <= 0 || opts.signal?.aborted) return null;
+    if (!waiting && Number.isFinite(left)) logger.info({ timeoutMs: opts.timeoutMs }, 'another run holds the state lease; waiting');
     waiting = true;
-    await new Promise((r) => setTimeout(r, Math.min(opts.pollMs ?? 500, left)));
+    await sleep(Math.min(opts.pollMs ?? 500, left), opts.signal);
   }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => (clearTimeout(timer), signal?.removeEventListener('abort', done), resolve());
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function holdLease(opts: LeaseOptions, token: string): Lease {
   const { client, keys, logger } = opts;
   let compromised: Error | null = null;
   let released = false;
+  const lost = new AbortController();
   // A third of the lease: two renewals may fail (a slow Redis, a GC pause) before it lapses.
   const timer = setInterval(() => {
     client
@@ -70,7 +80,8 @@ function holdLease(opts: LeaseOptions, token: string): Lease {
       .then((ok) => {
         if (ok === 1 || released || compromised) return;
         compromised = new Error(`lease ${token} expired or was taken over`);
-        logger.error({ token }, 'state lease was lost; this run will not save its state');
+        lost.abort(compromised);
+        logger.error({ token }, 'state lease was lost; this run will not save its state or send more');
       })
       .catch((err) => logger.warn({ token, reason: String(err?.message ?? err) }, 'could not renew the state lease'));
   }, Math.max(100, Math.floor(opts.leaseMs / 3)));
@@ -80,6 +91,7 @@ function holdLease(opts: LeaseOptions, token: string): Lease {
     get compromised() {
       return compromised;
     },
+    lost: lost.signal,
     async release() {
       if (released) return;
       released = true;

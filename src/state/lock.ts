@@ -20,6 +20,8 @@ export interface StateLock {
   release(): Promise<void>;
   /** Set when another process took the lock over; the state must then not be written. */
   readonly compromised: Error | null;
+  /** Aborted when the lock is found lost (a lease lapsed): deliveries stop, the new holder sends them. */
+  readonly lost?: AbortSignal;
 }
 
 export interface AcquireLockOptions {

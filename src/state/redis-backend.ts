@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { AuditError } from '../errors.js';
 import { ensureDir, type StateBackend, type StateBackendDeps } from './backend.js';
-import { acquireLease, leaseHolder } from './lease.js';
+import { acquireLease, leaseHolder, type Lease } from './lease.js';
 import { reasonOf } from './lock.js';
 import { connectRedis, shownUrl, stateKeys, type RedisStateConfig } from './redis-conn.js';
 import { openRedisState } from './redis-store.js';
@@ -15,10 +15,14 @@ let stamps = 0;
 export function redisBackend(config: RedisStateConfig, deps: StateBackendDeps): StateBackend {
   const keys = stateKeys(config.prefix);
   let client: Redis | undefined;
+  let lease: Lease | null = null;
   const connect = async () => (client ??= await connectRedis(config.url));
   return {
-    async acquire(timeoutMs) {
-      return acquireLease({ client: await connect(), keys, url: shownUrl(config.url), leaseMs: config.lease, timeoutMs, logger: deps.logger, now: deps.now });
+    where: `${shownUrl(config.url)} (prefix ${config.prefix})`,
+    keepsLock: true,
+    async acquire(timeoutMs, signal) {
+      lease = await acquireLease({ client: await connect(), keys, url: shownUrl(config.url), leaseMs: config.lease, timeoutMs, signal, logger: deps.logger, now: deps.now });
+      return lease;
     },
     async holder() {
       return client ? leaseHolder(client, keys) : undefined;
@@ -31,8 +35,9 @@ export function redisBackend(config: RedisStateConfig, deps: StateBackendDeps): 
       }
       return openRedisState({ client: await connect(), keys, url: config.url, prefix: config.prefix, dir: deps.dir, logger: deps.logger, now: deps.now, readOnly, lock });
     },
-    // Each run reads the state again: its store is bound to this run's connection, closed at its end.
-    stamp: async () => `redis:${++stamps}`,
+    // Under one lease held without a break nobody else wrote (writes are fenced): the store in
+    // memory is current. Otherwise the next run reads the state again.
+    stamp: async () => (lease && !lease.compromised ? `lease:${lease.token}` : `redis:${++stamps}`),
     async close() {
       const c = client;
       client = undefined;

@@ -105,11 +105,3 @@ function bootstrapOf(child: ChildProcess): Promise<string[]> {
     });
   });
 }
-
-async function waitFor(cond: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`mock kafka: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

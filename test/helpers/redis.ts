@@ -5,13 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A real redis-server on a free 127.0.0.1 port, in a temp dir, with no persistence. Missing
+ * A real redis-server on a free 127.0.0.1 port, in a temp dir, with no persistence unless
+ * `persist` (an append-only file synced on every write, so a restart keeps everything). Missing
  * binary: the test fails saying what to install, never skips (CI installs it, see .ci/run).
  */
 export interface RedisServer {
   port: number;
   /** With the password inside, for a server started with `password`. */
   url: string;
+  /** Stops the server (SIGTERM: with `persist`, it writes its data first) and starts it again on the same port. */
+  restart(opts?: { downMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,11 +31,42 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(opts: { password?: string } = {}): Promise<RedisServer> {
+export async function startRedis(opts: { password?: string; persist?: boolean } = {}): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'audit-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
+  args.push(...(opts.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
   if (opts.password) args.push('--requirepass', opts.password);
+  let child: ChildProcess;
+  try {
+    child = await launch(args);
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const auth = opts.password ? `:${encodeURIComponent(opts.password)}@` : '';
+  const stop = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await gone;
+  };
+  return {
+    port,
+    url: `redis://${auth}127.0.0.1:${port}/0`,
+    async restart({ downMs = 0 } = {}) {
+      await stop('SIGTERM');
+      await new Promise((r) => setTimeout(r, downMs));
+      child = await launch(args);
+    },
+    async close() {
+      await stop('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launch(args: string[]): Promise<ChildProcess> {
   const child: ChildProcess = spawn(REDIS_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
   let out = '';
   const ready = new Promise<void>((resolve, reject) => {
@@ -63,20 +97,7 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Redi
     await ready;
   } catch (err) {
     child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
     throw err;
   }
-  const auth = opts.password ? `:${encodeURIComponent(opts.password)}@` : '';
-  return {
-    port,
-    url: `redis://${auth}127.0.0.1:${port}/0`,
-    async close() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = new Promise((r) => child.once('exit', r));
-        child.kill('SIGKILL');
-        await gone;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }

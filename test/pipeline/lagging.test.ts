@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { prepareRules } from '../../src/config/validate.js';
 import { isAuditError } from '../../src/errors.js';
 import { runCheck, type CheckRequest } from '../../src/pipeline.js';
 import { newSessionCache } from '../../src/sources/tencentcloud/role-credentials.js';

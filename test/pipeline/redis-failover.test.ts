@@ -55,32 +55,72 @@ describe.concurrent('state in Redis: audit check and watch', () => {
     });
   });
 
-  it('two watchers on one Redis: one runs each tick, the other stands down; SIGKILL one and the other carries on within the lease, nothing raised twice', async () => {
+  it('two watchers on one Redis: one active, the other a standby that runs no check; SIGKILL the active one and the standby takes over within the lease, nothing raised twice', async () => {
     const first = rootLogin(ago(20_000));
     await withRedisWorld({ events: [first], rules, source: { lateness: '2m' } }, async (w, prefix, client) => {
       const args = ['watch', '--schedule', '* * * * * *', '--lock-timeout', '0s'];
       const watchers = [w.spawn(args, { env: env() }), w.spawn(args, { env: env() })];
       try {
         // Killed once its run is over: one killed mid-delivery re-sends what was in flight (at least once).
-        const deliveredBy = (p: (typeof watchers)[number]) => logLines(p.stderr()).some((l) => l.msg === 'check done' && l.delivered === 1);
-        await until(() => watchers.some(deliveredBy), 20_000);
-        const active = watchers.find(deliveredBy)!;
+        const checks = (p: (typeof watchers)[number]) => logLines(p.stderr()).filter((l) => l.msg === 'check done');
+        await until(() => watchers.some((p) => checks(p).some((l) => l.delivered === 1)), 20_000);
+        const active = watchers.find((p) => checks(p).length > 0)!;
         const standby = watchers.find((p) => p !== active)!;
-        await until(() => /stands down/.test(standby.stderr() + active.stderr()), 10_000);
+        await until(() => /standby: another watcher holds the state lease/.test(standby.stderr()), 10_000);
+        // The active one keeps the lease between ticks; the standby never runs a check meanwhile.
+        await until(() => checks(active).length >= 3, 10_000);
+        expect(checks(standby)).toEqual([]);
+        expect(logLines(active.stderr()).filter((l) => /stands down|standby/.test(String(l.msg)))).toEqual([]);
         active.child.kill('SIGKILL');
         await active.done;
         const killedAt = Date.now();
         w.emulator.addEvents([rootLogin(ago(1_000), { sourceIp: '198.51.100.77' })]);
         await until(() => w.delivered().size === 2, 20_000);
-        // The lease (5s) plus a tick and a run.
-        expect(Date.now() - killedAt).toBeLessThan(5_000 + 4_000);
+        // The lease (5s), the standby's poll (0.5s) and one run.
+        expect(Date.now() - killedAt).toBeLessThan(5_000 + 3_500);
         expect([...w.delivered().values()]).toEqual([1, 1]);
+        expect(logLines(standby.stderr()).some((l) => l.msg === 'took over the state lease: this watcher is now active')).toBe(true);
         expect(JSON.parse((await client.get(`${prefix}holder`))!).pid).toBe(standby.child.pid);
         expect(standby.stderr() + active.stderr()).not.toContain(PASSWORD);
+        // Stopped, the active watcher hands the lease back at once.
+        standby.child.kill('SIGTERM');
+        expect((await standby.done).code).toBe(0);
+        expect(await client.exists(`${prefix}lease`)).toBe(0);
       } finally {
         for (const p of watchers) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
         await Promise.all(watchers.map((p) => p.done));
       }
     });
   }, 60_000);
+
+  it('a holder paused (SIGSTOP) past its lease mid-delivery writes and sends nothing once resumed: the standby delivered once, the outbox stays empty', async () => {
+    const login = rootLogin(ago(20_000));
+    await withRedisWorld({ events: [login], rules, source: { lateness: '2m' } }, async (w, prefix, client) => {
+      const args = ['watch', '--schedule', '* * * * * *', '--lock-timeout', '0s'];
+      w.refuseHook(1, 'stall');
+      const paused = w.spawn(args, { env: env() });
+      await until(() => w.receiver.requests.length === 1, 20_000);
+      const standby = w.spawn(args, { env: env() });
+      try {
+        paused.child.kill('SIGSTOP');
+        // The standby waits out the lease, takes over and delivers what the paused one had persisted.
+        await until(() => [...w.delivered().values()].includes(1), 20_000);
+        await until(() => logLines(standby.stderr()).some((l) => l.msg === 'check done' && l.delivered === 1), 5_000);
+        expect(await client.hlen(`${prefix}outbox`)).toBe(0);
+        paused.child.kill('SIGCONT');
+        // Resumed, its delivery times out and its save is refused: the state is not put back.
+        await until(() => /not saved, the state lease/.test(paused.stderr()), 20_000);
+        // Its next tick finds the lease taken: it waits as a standby.
+        await until(() => /standby: another watcher holds the state lease/.test(paused.stderr()), 10_000);
+        expect(await client.hlen(`${prefix}outbox`)).toBe(0);
+        expect(JSON.parse((await client.get(`${prefix}holder`))!).pid).toBe(standby.child.pid);
+        expect([...w.delivered().values()]).toEqual([1]);
+        expect(paused.stderr() + standby.stderr()).not.toContain(PASSWORD);
+      } finally {
+        paused.child.kill('SIGCONT');
+        for (const p of [paused, standby]) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+        await Promise.all([paused.done, standby.done]);
+      }
+    });
+  }, 90_000);
 });

@@ -44,16 +44,9 @@ export function registerOutboxCommands(program: Command, io: CliIO, setExit: Set
 /** Opens the config's state; under the lock when it will be written. */
 async function withState(ctx: CommandContext, write: boolean, body: (store: StateStore, loaded: LoadedConfig) => Promise<number>): Promise<number> {
   const loaded = await ctx.config();
-  const { acquireLock, openState, resolveStateDir } = await import('../../state/index.js');
+  const [{ resolveStateDir }, backend] = await Promise.all([import('../../state/index.js'), import('../../state/backend.js')]);
   const dir = resolveStateDir({ configuredDir: loaded.config.state.dir, configPath: loaded.path, env: ctx.io.env, cwd: ctx.io.cwd });
-  const lock = write ? await acquireLock(dir, { timeoutMs: 30_000, logger: ctx.logger }) : null;
-  if (write && !lock) throw new AuditError('E_STATE', `${dir}: another audit run holds the state lock; try again when it is done`);
-  try {
-    const store = await openState({ dir, logger: ctx.logger, now: ctx.io.now, readOnly: !write, lock: lock ?? undefined });
-    return await body(store, loaded);
-  } finally {
-    await lock?.release();
-  }
+  return backend.withState(loaded.config.state, { dir, logger: ctx.logger, now: ctx.io.now }, write, (store) => body(store, loaded));
 }
 
 async function outboxList(store: StateStore, ctx: CommandContext, output: 'text' | 'json'): Promise<number> {

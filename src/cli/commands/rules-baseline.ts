@@ -30,10 +30,11 @@ export function registerRulesBaselineCommand(rules: Command, io: CliIO, setExit:
 
 export async function rulesBaseline(ctx: CommandContext, ruleId: string, opts: { reset: boolean; output: 'text' | 'json' }): Promise<number> {
   const loaded = await ctx.config();
-  const [{ prepareRules }, { compileRules }, { acquireLock, openState, resolveStateDir }] = await Promise.all([
+  const [{ prepareRules }, { compileRules }, { resolveStateDir }, { withState }] = await Promise.all([
     import('../../config/validate.js'),
     import('../../rules/compile.js'),
     import('../../state/index.js'),
+    import('../../state/backend.js'),
   ]);
   const rule = (await prepareRules(loaded)).all.find((r) => r.id === ruleId);
   if (!rule) throw new AuditError('E_USAGE', `unknown rule "${ruleId}" (see audit rules list)`);
@@ -41,10 +42,7 @@ export async function rulesBaseline(ctx: CommandContext, ruleId: string, opts: {
   if (!rule.firstSeen) throw new AuditError('E_USAGE', `rule ${ruleId} is of type ${compiled.type.type}: only firstSeen rules learn a baseline`);
   const dir = resolveStateDir({ configuredDir: loaded.config.state.dir, configPath: loaded.path, env: ctx.io.env, cwd: ctx.io.cwd });
   // Forgetting writes the state a check may be writing too: under the same lock.
-  const lock = opts.reset ? await acquireLock(dir, { timeoutMs: 30_000, logger: ctx.logger }) : null;
-  if (opts.reset && !lock) throw new AuditError('E_STATE', `${dir}: another audit run holds the state lock; try again when it is done`);
-  try {
-    const store = await openState({ dir, logger: ctx.logger, now: ctx.io.now, readOnly: !opts.reset, lock: lock ?? undefined });
+  return withState(loaded.config.state, { dir, logger: ctx.logger, now: ctx.io.now }, opts.reset, async (store) => {
     const entry = store.ruleStates().find(([id]) => id === ruleId);
     if (opts.reset) {
       if (entry) {
@@ -60,9 +58,7 @@ export async function rulesBaseline(ctx: CommandContext, ruleId: string, opts: {
     const groups = entry && entry[1] === compiled.stateKey ? await describeBaseline(rule, entry[2]) : [];
     await print(ctx, ruleId, groups, opts.output);
     return 0;
-  } finally {
-    await lock?.release();
-  }
+  });
 }
 
 interface GroupView {

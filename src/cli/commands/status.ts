@@ -58,13 +58,19 @@ export interface StatusReport {
 }
 
 async function gatherStatus(ctx: CommandContext, loaded: LoadedConfig): Promise<StatusReport> {
-  const [{ openState, resolveStateDir }, { lagOf }, { prepareRules }] = await Promise.all([
+  const [{ resolveStateDir }, { withState }, { prepareRules }] = await Promise.all([
     import('../../state/index.js'),
-    import('../../state/health.js'),
+    import('../../state/backend.js'),
     import('../../config/validate.js'),
   ]);
+  const prepared = await prepareRules(loaded);
   const dir = resolveStateDir({ configuredDir: loaded.config.state.dir, configPath: loaded.path, env: ctx.io.env, cwd: ctx.io.cwd });
-  const store = await openState({ dir, logger: ctx.logger, now: ctx.io.now, readOnly: true });
+  // Read as it is, from either backend: status never waits for a running check.
+  return withState(loaded.config.state, { dir, logger: ctx.logger, now: ctx.io.now }, false, (store) => report(ctx, loaded, store, dir, prepared));
+}
+
+async function report(ctx: CommandContext, loaded: LoadedConfig, store: StateStore, dir: string, prepared: Prepared): Promise<StatusReport> {
+  const { lagOf } = await import('../../state/health.js');
   const now = ctx.io.now();
   const maxLagMs = loaded.config.health.maxLag ?? null;
   const health = new Map(store.health.entries());
@@ -92,7 +98,7 @@ async function gatherStatus(ctx: CommandContext, loaded: LoadedConfig): Promise<
   });
   const pending: Record<string, number> = {};
   for (const entry of store.outbox.list()) for (const p of entry.pending) pending[p.notifier] = (pending[p.notifier] ?? 0) + 1;
-  const baselines = await baselineSizes(store, await prepareRules(loaded));
+  const baselines = await baselineSizes(store, prepared);
   return { stateDir: dir, now: now.toISOString(), maxLagMs, lagging: partitions.some((p) => p.lagging), partitions, outbox: { alerts: store.outbox.size, pending }, quarantined: await quarantineCount(dir), baselines };
 }
 
@@ -103,7 +109,9 @@ async function quarantineCount(dir: string): Promise<number> {
 }
 
 /** Each enabled firstSeen rule's saved baseline; one saved by an earlier version of the rule counts as nothing (the next check starts afresh). */
-async function baselineSizes(store: StateStore, prepared: Awaited<ReturnType<typeof import('../../config/validate.js').prepareRules>>) {
+type Prepared = Awaited<ReturnType<typeof import('../../config/validate.js').prepareRules>>;
+
+async function baselineSizes(store: StateStore, prepared: Prepared) {
   const { baselineSnapshotSchema } = await import('../../rules/types/first-seen-baseline.js');
   const saved = new Map(store.ruleStates().map(([id, key, snapshot]) => [id, { key, snapshot }]));
   return prepared.ruleSet.rules

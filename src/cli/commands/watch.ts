@@ -48,13 +48,19 @@ export async function runWatchCommand(ctx: CommandContext, flags: WatchOptions):
   });
   const { io } = ctx;
   // One session for the watcher's life: the state stays in memory between ticks.
-  const session = checkSession({ logger: ctx.logger, env: io.env, now: io.now, stdin: io.stdin, stdout: io.stdout, cwd: io.cwd }, loaded, prepared);
-  return watch({
-    schedule,
-    logger: ctx.logger,
-    stopRequested,
-    runOnce: async (signal) => (await session.run(checkRequest({ lockTimeout: flags.lockTimeout }, io.now()), signal)).code,
-  });
+  const session = checkSession({ logger: ctx.logger, env: io.env, now: io.now, stdin: io.stdin, stdout: io.stdout, cwd: io.cwd }, loaded, prepared, { watch: true });
+  try {
+    return await watch({
+      schedule,
+      logger: ctx.logger,
+      stopRequested,
+      runOnce: async (signal) => (await session.run(checkRequest({ lockTimeout: flags.lockTimeout }, io.now()), signal)).code,
+      waiting: () => session.standingBy(),
+    });
+  } finally {
+    // The lease goes at once, so a standby takes over now rather than when it lapses.
+    await session.close();
+  }
 }
 
 export interface WatchDeps {
@@ -66,6 +72,8 @@ export interface WatchDeps {
   stopRequested: Promise<string>;
   /** How long a check in progress may take to finish after a stop request. */
   drainTimeoutMs?: number;
+  /** True while the running check waits as a standby: its ticks are skipped without a warning. */
+  waiting?: () => boolean;
 }
 
 /**
@@ -91,7 +99,8 @@ export async function watch(deps: WatchDeps): Promise<number> {
   const tick = () => {
     if (stopping) return;
     if (running) {
-      logger.warn('the previous check is still running; skipping this tick');
+      if (deps.waiting?.()) logger.debug('standing by for the state lease; skipping this tick');
+      else logger.warn('the previous check is still running; skipping this tick');
       return;
     }
     const n = ++ticks;
@@ -115,6 +124,8 @@ export async function watch(deps: WatchDeps): Promise<number> {
   await task.stop();
   await task.destroy();
   logger.info({ signal }, running ? 'stopping after the check in progress' : 'stopping');
+  // A standby has nothing in progress: it stops waiting for the lease at once.
+  if (running && deps.waiting?.()) abort.abort();
   if (running) {
     const timeout = deps.drainTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;

@@ -88,6 +88,9 @@ async function cvmRole(): Promise<CredentialSource> {
       } catch (err) {
         provider = null;
         throw new AuditError('E_AUTH', `credentials: cvm-role: no role keys from the CVM metadata service (${String((err as Error).message ?? err)}); is a CAM role bound to this instance?`, { cause: err });
+      } finally {
+        // Else a cron run with role keys lingers up to 5 s after its work is done.
+        clearTimeout(timer);
       }
     },
   };
