@@ -1,6 +1,7 @@
 import type { SourceConfig } from './config/schema.js';
 import type { Locale } from './util/locale.js';
 import { advanceCheckpoint } from './state/checkpoint.js';
+import { streamWatermark } from './state/watermark.js';
 import { insanity, type AuditEvent } from './events/index.js';
 import { AuditError } from './errors.js';
 import type { EnrichEvent } from './events/geo.js';
@@ -207,7 +208,13 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   else {
     // Restored states judge up to where every partition's data is contiguous (the checkpoints);
     // states started this run, up to the end of the range when every partition was fetched.
-    const contiguous = Math.min(...partitions.map((p) => state.checkpoint(p)?.getTime() ?? -Infinity));
+    let contiguous = Math.min(...partitions.map((p) => state.checkpoint(p)?.getTime() ?? -Infinity));
+    // A stream's partitions are read unevenly: judged only as far as the one furthest behind.
+    if (stream && source.progress && completeToMs > -Infinity) {
+      const watermark = streamWatermark(state, source.progress());
+      completeToMs = Math.min(completeToMs, watermark);
+      contiguous = Math.min(contiguous, watermark);
+    }
     await raise(engine.advance(completeToMs, contiguous));
     if (result.failedPartitions.length > 0 && windowed.length > 0) logger.warn('window rules are judged only up to the failed partition\'s checkpoint; the next run judges the rest');
   }

@@ -21,6 +21,13 @@ export interface FetchOptions {
   order?: 'time' | 'arrival';
 }
 
+export interface StreamProgress {
+  /** `kafka/<topic>/<partition>`: its watermark is kept in the state under this name. */
+  name: string;
+  latestMs?: number;
+  caughtUp: boolean;
+}
+
 export interface SourceStats {
   apiCalls: number;
   retries: number;
@@ -52,6 +59,13 @@ export interface Source {
   close?(): Promise<void>;
   /** Called once the run's state is saved: a stream acknowledges what it handed over (Kafka offsets), so a crash before re-reads. */
   commit?(): Promise<void>;
+  /**
+   * A stream's own partitions (Kafka's), after fetch: the latest event time this run read from
+   * each and whether it caught up with it. Windows are judged up to the earliest partition not
+   * caught up (state/watermark.ts), so a partition that lags, here or at another worker, is
+   * never judged without.
+   */
+  progress?(): StreamProgress[];
   /**
    * The name an earlier version kept this partition's checkpoint under (`tencentcloud/ap-guangzhou`
    * before accounts were part of it), so an upgrade neither re-reads nor skips anything.

@@ -14,6 +14,8 @@ export interface GroupReader {
   done(chunk: Chunk): void;
   /** Commits what was done; a failure (a rebalance took the partition) only means a re-read. */
   commit(): Promise<number>;
+  /** Every partition of the topic (as of the last join) and whether this run caught up with it; unknown before a join. */
+  partitions(): { partition: number; caughtUp: boolean }[];
   close(): Promise<void>;
 }
 
@@ -44,6 +46,8 @@ export async function openGroupReader(kafka: Kafka, opts: { topic: string; group
   const handedOver = new Set<Held>(); // yielded by next(), not done() yet
   const lastDone = new Map<number, bigint>();
   const targets = new Map<number, bigint>(); // partition → the high watermark to reach
+  let topicPartitions: number[] = [];
+  let mine = new Set<number>();
   let joined = false;
   let stopped = false;
   let received = 0;
@@ -52,12 +56,14 @@ export async function openGroupReader(kafka: Kafka, opts: { topic: string; group
 
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     joined = false;
-    const mine = e.payload.memberAssignment[topic] ?? [];
+    const assigned = e.payload.memberAssignment[topic] ?? [];
     void Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: opts.group, topics: [topic] })])
       .then(([highs, committed]) => {
         targets.clear();
+        topicPartitions = highs.map((h) => h.partition).sort((a, b) => a - b);
+        mine = new Set(assigned);
         const done = new Map(committed[0]?.partitions.map((p) => [p.partition, BigInt(p.offset)]) ?? []);
-        for (const p of mine) {
+        for (const p of assigned) {
           const h = highs.find((x) => x.partition === p);
           if (!h) continue;
           const from = [done.get(p) ?? -1n, BigInt(h.low), (lastDone.get(p) ?? -2n) + 1n].reduce((a, b) => (a > b ? a : b));
@@ -105,7 +111,8 @@ export async function openGroupReader(kafka: Kafka, opts: { topic: string; group
     },
   });
 
-  const caughtUp = () => joined && [...targets].every(([p, high]) => (lastDone.get(p) ?? -1n) + 1n >= high);
+  const reached = (p: number) => !targets.has(p) || (lastDone.get(p) ?? -1n) + 1n >= targets.get(p)!;
+  const caughtUp = () => joined && [...targets.keys()].every(reached);
   const stop = () => {
     if (stopped) return;
     stopped = true;
@@ -157,6 +164,8 @@ export async function openGroupReader(kafka: Kafka, opts: { topic: string; group
         return 0;
       }
     },
+    // Another member's partitions are not known to be caught up: their watermarks in the state hold windows back.
+    partitions: () => topicPartitions.map((partition) => ({ partition, caughtUp: joined && mine.has(partition) && !targets.has(-1) && reached(partition) })),
     async close() {
       stop();
       await Promise.allSettled([consumer.disconnect(), admin.disconnect()]);

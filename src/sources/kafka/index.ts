@@ -36,6 +36,8 @@ export const kafkaSource = defineSource({
     });
     let reader: GroupReader | undefined;
     let calls = 0;
+    // The latest event time read per Kafka partition: its watermark (state/watermark.ts).
+    const latest = new Map<number, number>();
     const open = async () => {
       try {
         return (reader ??= await openGroupReader(kafka, opts, ctx.logger));
@@ -54,9 +56,13 @@ export const kafkaSource = defineSource({
         for (let chunk = await group.next(options?.signal); chunk; chunk = await group.next(options?.signal)) {
           calls++;
           const events: AuditEvent[] = [];
+          let high = latest.get(chunk.partition) ?? -Infinity;
           for (const m of chunk.messages) {
             try {
-              events.push(decode(m.value));
+              const event = decode(m.value);
+              const ms = Date.parse(event.time);
+              if (ms > high) high = ms;
+              events.push(event);
             } catch (err) {
               // Where it is, not what it holds: a message may carry anything, secrets included.
               const why = `${name}/${chunk.partition}@${m.offset}: ${problemOf(err)}`;
@@ -64,6 +70,7 @@ export const kafkaSource = defineSource({
               ctx.skipped?.(why);
             }
           }
+          if (Number.isFinite(high)) latest.set(chunk.partition, high);
           if (events.length > 0) yield events;
           // Only now evaluated: a run stopped inside the loop leaves this chunk uncommitted.
           group.done(chunk);
@@ -71,6 +78,7 @@ export const kafkaSource = defineSource({
         }
       },
       commit: async () => void (await reader?.commit()),
+      progress: () => (reader?.partitions() ?? []).map(({ partition, caughtUp }) => ({ name: `${name}/${partition}`, latestMs: latest.get(partition), caughtUp })),
       close: async () => {
         await reader?.close();
         reader = undefined;
