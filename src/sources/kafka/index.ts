@@ -17,7 +17,9 @@ export const kafkaSource = defineSource({
   options: kafkaOptions,
   async create(opts, ctx): Promise<Source> {
     // Loaded here: every check imports the plugin list, and only a Kafka source needs the client and the record formats.
-    const [{ Kafka, logLevel }, { openGroupReader }, { decoder, problemOf }] = await Promise.all([import('kafkajs'), import('./group.js'), import('./decode.js')]);
+    const [kafkajs, { openGroupReader }, { decoder, problemOf }] = await Promise.all([import('kafkajs'), import('./group.js'), import('./decode.js')]);
+    // CommonJS: the bundle (dist/) sees its exports under default only, node and vitest under both.
+    const { Kafka, logLevel } = kafkajs.default ?? kafkajs;
     const decode = decoder(opts.format);
     const name = `kafka/${opts.topic}`;
     // kafkajs's own lines go through our logger (which masks secrets), quietly: its errors reach us as exceptions too.
