@@ -135,7 +135,9 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
     startsAfresh: input.since !== undefined || windowed.some((r) => !restored.has(r.rule.id)),
     resumesAt: engine.resumesAt(),
   });
-  engine.begin(start, input.since && !replay ? start : undefined);
+  // A stream delivers history (a group reading a topic from its start): like a replay, windows
+  // started afresh judge from their first event, not from "15 minutes ago".
+  engine.begin(stream && !input.since ? { historyFromMs: -Infinity } : start, input.since && !replay ? start : undefined);
 
   const result: EvaluateResult = { fetched: 0, fresh: 0, quarantined: 0, alerts: [], alertCount: 0, apiCalls: 0, failedPartitions: [], partitionErrors: new Map(), startMs: Infinity, endMs: until?.getTime() ?? -Infinity };
   // Already raised (an earlier run, or earlier in this one): dropped; new ones recorded at once.
@@ -151,6 +153,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   // Fingerprints, not strings: a replay of millions must not hold every id.
   const seenThisRun = createIdSet();
   let latest = '';
+  let earliest = '\uffff';
   let completeToMs = Infinity;
   const raised: Alert[] = [];
 
@@ -176,6 +179,8 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
             continue;
           }
           if (event.time > latest) latest = event.time;
+          // A stream hands over events of any age: what the state keeps follows their times, not the clock's.
+          if (stream && event.time < earliest) earliest = event.time;
           // Events before newFrom are history for windows only; already-evaluated ones never alert again.
           const isNew = (stream || event.time >= newFrom) && !state.hasSeen(event.id);
           if (isNew) {
@@ -225,6 +230,12 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
     logger.warn({ events: engine.dropped(), latenessMs: input.latenessMs }, `events arrived later than source.lateness behind newer ones; window rules did not count them${hint}`);
   }
   if (replay && !until && latest !== '') result.endMs = Date.parse(latest);
+  if (stream && earliest !== '\uffff') {
+    // Kept from where judging stands (suppression for the points still to judge), not from the newest event.
+    const judgedTo = Number.isFinite(completeToMs) ? completeToMs : Date.parse(earliest);
+    result.startMs = Math.min(result.startMs, Date.parse(earliest));
+    result.endMs = Math.min(result.endMs, Date.parse(latest), judgedTo);
+  }
   result.apiCalls = source.stats().apiCalls;
   return result;
 }

@@ -134,7 +134,8 @@ export async function openGroupReader(kafka: Kafka, opts: { topic: string; group
           handedOver.add(chunk);
           return chunk;
         }
-        if (stopped || signal?.aborted || received >= opts.maxBatch || caughtUp()) return void stop();
+        // A full run still waits for the join's offsets: without them no partition's progress is known.
+        if (stopped || signal?.aborted || (joined && received >= opts.maxBatch) || caughtUp()) return void stop();
         const waited = await new Promise<boolean>((resolve) => {
           const timer = setTimeout(() => resolve(false), joined ? opts.maxWaitMs : JOIN_WAIT_MS);
           const onAbort = () => resolve(true);
