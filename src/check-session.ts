@@ -5,12 +5,12 @@ import { closeNotifiers, createNotifiers, deliverDirect, deliverOutbox, targetsF
 import { createSource, errorText, evaluate, type PipelineDeps } from './pipeline.js';
 import type { Alert } from './rules/index.js';
 import type { Source } from './sources/types.js';
-import { stateBackend, type Holder, type StateBackend } from './state/backend.js';
+import { stateBackend, type StateBackend } from './state/backend.js';
+import { standDown, waitAsStandby } from './state/standby.js';
 import { ephemeralState, resolveStateDir, type StateLock, type StateStore } from './state/index.js';
 import { appendQuarantine, quarantineEntry, unreadableEntry, type QuarantineEntry } from './state/quarantine.js';
 import { pruneAfterRun } from './state/retention.js';
 import { unreachableSource, watchRun } from './state/health.js';
-import type { Logger } from './util/logger.js';
 import { presentationFrom } from './util/locale.js';
 
 /**
@@ -78,8 +78,10 @@ export interface SessionOptions {
 export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: PreparedRules, options: SessionOptions = {}): CheckSession {
   const { logger } = deps;
   const stream = loaded.config.sources.some((s) => s.provider === 'kafka');
-  const kept: { backend?: StateBackend; lock?: StateLock } = {};
+  const kept: { backend?: StateBackend; lock?: StateLock; source?: Source } = {};
   let standby = false;
+  // Where a kept source's unreadable records go: the run under way's quarantine.
+  let onSkipped: (reason: string) => void = () => undefined;
   const ruleSet = prepared.ruleSet;
   const notify = new Map(prepared.enabled.map((r) => [r.id, r.notify]));
   const routes = (alert: Alert) => notify.get(alert.rule.id);
@@ -115,7 +117,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
             kept.lock = undefined;
           }
           if (!req.dryRun) {
-            lock = kept.lock ?? (sticky ? await waitAsStandby(backend, stop) : await backend.acquire(req.lockTimeoutMs));
+            lock = kept.lock ?? (sticky ? await waitAsStandby(backend, logger, (waiting) => (standby = waiting), stop) : await backend.acquire(req.lockTimeoutMs));
             if (!lock) {
               if (!sticky) await standDown(backend.where, deps.now(), logger, await backend.holder());
               return { code: 0 };
@@ -136,12 +138,16 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           unreadable++;
           quarantined.push(unreadableEntry(reason, req.input ? 'file' : loaded.config.sources.map((s) => s.provider).join(','), deps.now()));
         };
-        source = await createSource(sourceConfig, { ...deps, skipped }).catch((err) => {
+        // A watcher stays in its Kafka group between runs: the group's partitions stay shared, not rebalanced each tick.
+        const keepSource = options.watch === true && stream && !req.input && !req.dryRun;
+        onSkipped = skipped;
+        source = (keepSource ? kept.source : undefined) ?? await createSource(sourceConfig, { ...deps, skipped: (reason) => onSkipped(reason) }).catch((err) => {
           // A source that cannot even open (STS refusing expired keys) is a failed run of each partition: audit-lagging must hear of it.
           const standIn = store && !req.dryRun && !req.input ? unreachableSource(err, store) : undefined;
           if (!standIn) throw err;
           return standIn;
         });
+        if (keepSource && source.stream) kept.source = source;
         // With nothing to persist first and nothing but the printer to deliver to, alerts are printed
         // as they are raised: a replay of millions then holds none of them in memory.
         const streamed = stdoutPrinter !== undefined && !(store && !req.dryRun) && (req.dryRun || notifiers.length === 0);
@@ -212,7 +218,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         throw err;
       } finally {
         await closeNotifiers(notifiers);
-        await source?.close?.().catch(() => undefined);
+        if (source !== kept.source) await source?.close?.().catch(() => undefined);
         if (lock !== kept.lock) await lock?.release();
         if (backend !== kept.backend) await backend?.close();
       }
@@ -222,41 +228,15 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
   };
 
   async function dropKept(): Promise<void> {
-    const { backend, lock } = kept;
-    kept.backend = kept.lock = undefined;
+    const { backend, lock, source } = kept;
+    kept.backend = kept.lock = kept.source = undefined;
+    await source?.close?.().catch(() => undefined);
     await lock?.release();
     await backend?.close();
   }
 
-  /** A watcher without the lease waits for it (until stopped), quietly after saying so once. */
-  async function waitAsStandby(backend: StateBackend, stop?: AbortSignal): Promise<StateLock | null> {
-    const now = await backend.acquire(0);
-    if (now) return now;
-    const holder = await backend.holder();
-    logger.info({ state: backend.where, holderPid: holder?.pid, holderHost: holder?.host, heldSince: holder?.since }, 'standby: another watcher holds the state lease; this one takes over when it lapses');
-    standby = true;
-    try {
-      const lock = await backend.acquire(Infinity, stop);
-      if (lock) logger.info({ state: backend.where }, 'took over the state lease: this watcher is now active');
-      return lock;
-    } finally {
-      standby = false;
-    }
-  }
 }
 
-/**
- * Another run holds the lock: this one stands down (exit 0, the next run catches up), loudly,
- * since a run that never finishes silences alerting; past 10 minutes held, at error.
- */
-async function standDown(where: string, now: Date, logger: Logger, holder: Holder | undefined): Promise<void> {
-  const heldMs = holder ? now.getTime() - Date.parse(holder.since) : undefined;
-  const long = heldMs !== undefined && heldMs > 10 * 60_000;
-  const fields = { state: where, holderPid: holder?.pid, holderHost: holder?.host, heldSince: holder?.since };
-  const msg = 'another audit run holds the state lock; this run stands down';
-  if (long) logger.error(fields, `${msg}; it has held it for ${Math.round(heldMs / 60_000)} minutes: check that process`);
-  else logger.warn(fields, msg);
-}
 
 /** How long deliveries under way may take to finish after a stop request. */
 export const STOP_GRACE_MS = 10_000;

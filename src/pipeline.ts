@@ -216,7 +216,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
     let contiguous = Math.min(...partitions.map((p) => state.checkpoint(p)?.getTime() ?? -Infinity));
     // A stream's partitions are read unevenly: judged only as far as the one furthest behind.
     if (stream && source.progress && completeToMs > -Infinity) {
-      const watermark = streamWatermark(state, source.progress());
+      const watermark = streamWatermark(state, source.progress(), nowMs, input.latenessMs);
       completeToMs = Math.min(completeToMs, watermark);
       contiguous = Math.min(contiguous, watermark);
     }

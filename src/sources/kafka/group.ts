@@ -16,6 +16,11 @@ export interface GroupReader {
   commit(): Promise<number>;
   /** Every partition of the topic (as of the last join) and whether this run caught up with it; unknown before a join. */
   partitions(): { partition: number; caughtUp: boolean }[];
+  /**
+   * A watcher's next run, still a member of the group: reads its partitions again from their
+   * committed offsets (what the last run did not save is read again) up to the high watermarks now.
+   */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,6 +41,8 @@ export async function openGroupReader(kafka: Kafka, opts: { topic: string; group
     // A run is short: the next run's member joins only once this one's session is over (a broker
     // that ignores LeaveGroup, as librdkafka's mock does, or a run that crashed), so not 30s.
     sessionTimeout: 10_000,
+    // Members are watchers that rejoin at once: a rebalance (and a disconnect during one) need not wait kafkajs's default minute.
+    rebalanceTimeout: 15_000,
     // A fetch long-polls no longer than the run waits for a message, so close() does not wait 5s for it.
     maxWaitTimeInMs: Math.min(opts.maxWaitMs, 5_000),
   });
@@ -54,10 +61,13 @@ export async function openGroupReader(kafka: Kafka, opts: { topic: string; group
   let poke: () => void = () => undefined;
   const wake = () => poke();
 
-  consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    joined = false;
-    const assigned = e.payload.memberAssignment[topic] ?? [];
-    void Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: opts.group, topics: [topic] })])
+  /**
+   * Where this member's partitions stand and how far to read them: to the high watermarks as
+   * they are now. `fromCommitted` (a new run of a watcher) forgets what was read but not saved:
+   * each partition is read again from its committed offset.
+   */
+  const plan = (assigned: number[], fromCommitted: boolean) =>
+    Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: opts.group, topics: [topic] })])
       .then(([highs, committed]) => {
         targets.clear();
         topicPartitions = highs.map((h) => h.partition).sort((a, b) => a - b);
@@ -66,7 +76,12 @@ export async function openGroupReader(kafka: Kafka, opts: { topic: string; group
         for (const p of assigned) {
           const h = highs.find((x) => x.partition === p);
           if (!h) continue;
-          const from = [done.get(p) ?? -1n, BigInt(h.low), (lastDone.get(p) ?? -2n) + 1n].reduce((a, b) => (a > b ? a : b));
+          const start = [done.get(p) ?? -1n, BigInt(h.low)].reduce((a, b) => (a > b ? a : b));
+          if (fromCommitted) {
+            lastDone.delete(p);
+            if (start >= 0n) consumer.seek({ topic, partition: p, offset: start.toString() });
+          }
+          const from = [start, (lastDone.get(p) ?? -2n) + 1n].reduce((a, b) => (a > b ? a : b));
           if (from < BigInt(h.high)) targets.set(p, BigInt(h.high));
         }
         joined = true;
@@ -75,10 +90,16 @@ export async function openGroupReader(kafka: Kafka, opts: { topic: string; group
       .catch((err) => {
         // Without the watermarks, "caught up" is unknown: the run reads until idle instead.
         targets.set(-1, 2n ** 63n);
+        if (topicPartitions.length === 0) topicPartitions = [...assigned].sort((a, b) => a - b);
+        mine = new Set(assigned);
         joined = true;
         wake();
         logger.warn({ err: String(err) }, 'kafka: cannot read the partitions\' offsets; reading until idle');
       });
+
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    joined = false;
+    void plan(e.payload.memberAssignment[topic] ?? [], false);
   });
 
   await Promise.all([consumer.connect(), admin.connect()]);
@@ -163,6 +184,18 @@ export async function openGroupReader(kafka: Kafka, opts: { topic: string; group
       } catch (err) {
         logger.warn({ topic, err: String(err) }, 'kafka: offsets not committed (the group rebalanced?); the next run reads those messages again and skips the events already seen');
         return 0;
+      }
+    },
+    async restart() {
+      if (!stopped) return;
+      stopped = false;
+      received = 0;
+      joined = false;
+      await plan([...mine], true);
+      try {
+        consumer.resume([{ topic }]);
+      } catch {
+        // Not running (kafkajs restarting after an error): it fetches again when it is.
       }
     },
     // Another member's partitions are not known to be caught up: their watermarks in the state hold windows back.

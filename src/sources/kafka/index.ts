@@ -54,7 +54,11 @@ export const kafkaSource = defineSource({
       stats: () => ({ apiCalls: calls, retries: 0 }),
       // The range does not apply: a stream yields what the group has not committed, whatever its time.
       async *fetch(_partition, _range, options): AsyncIterable<AuditEvent[]> {
+        // A watcher keeps its membership between runs: each run goes on from the committed offsets.
         const group = await open();
+        await group.restart();
+        latest.clear();
+        calls = 0;
         for (let chunk = await group.next(options?.signal); chunk; chunk = await group.next(options?.signal)) {
           calls++;
           const events: AuditEvent[] = [];
