@@ -230,11 +230,15 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
     logger.warn({ events: engine.dropped(), latenessMs: input.latenessMs }, `events arrived later than source.lateness behind newer ones; window rules did not count them${hint}`);
   }
   if (replay && !until && latest !== '') result.endMs = Date.parse(latest);
-  if (stream && earliest !== '\uffff') {
-    // Kept from where judging stands (suppression for the points still to judge), not from the newest event.
-    const judgedTo = Number.isFinite(completeToMs) ? completeToMs : Date.parse(earliest);
-    result.startMs = Math.min(result.startMs, Date.parse(earliest));
-    result.endMs = Math.min(result.endMs, Date.parse(latest), judgedTo);
+  if (stream) {
+    // What the state keeps follows where judging stands (suppression for the points still to
+    // judge, seen ids of the events still in play), never the clock: a backlog may be hours old,
+    // and a run that read nothing must not forget what the others still need.
+    const read = earliest !== '\uffff';
+    const judgedTo = Number.isFinite(completeToMs) ? completeToMs : read ? Date.parse(earliest) : 0;
+    if (read) result.startMs = Math.min(result.startMs, Date.parse(earliest));
+    result.endMs = Math.min(result.endMs, read ? Date.parse(latest) : Infinity, judgedTo);
+    result.startMs = Math.min(result.startMs, result.endMs);
   }
   result.apiCalls = source.stats().apiCalls;
   return result;
