@@ -11,6 +11,7 @@ import { ephemeralState, resolveStateDir, type StateLock, type StateStore } from
 import { appendQuarantine, quarantineEntry, unreadableEntry, type QuarantineEntry } from './state/quarantine.js';
 import { pruneAfterRun } from './state/retention.js';
 import { unreachableSource, watchRun } from './state/health.js';
+import { afterGrace } from './util/abort.js';
 import { presentationFrom } from './util/locale.js';
 
 /**
@@ -241,15 +242,6 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
 /** How long deliveries under way may take to finish after a stop request. */
 export const STOP_GRACE_MS = 10_000;
 
-/** Aborts `ms` after `signal` does: what notifiers get, so a stop lets deliveries under way finish. */
-function afterGrace(signal: AbortSignal | undefined, ms: number): AbortSignal | undefined {
-  if (!signal) return undefined;
-  const late = new AbortController();
-  const start = () => setTimeout(() => late.abort(signal.reason), ms).unref();
-  if (signal.aborted) start();
-  else signal.addEventListener('abort', start, { once: true });
-  return late.signal;
-}
 
 /** One `audit check`. */
 export async function runCheck(deps: CheckDeps, loaded: LoadedConfig, req: CheckRequest, signal?: AbortSignal) {

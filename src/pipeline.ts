@@ -1,7 +1,7 @@
 import type { SourceConfig } from './config/schema.js';
 import type { Locale } from './util/locale.js';
 import { advanceCheckpoint } from './state/checkpoint.js';
-import { streamWatermark } from './state/watermark.js';
+import { streamRetention, streamWatermark } from './state/watermark.js';
 import { insanity, type AuditEvent } from './events/index.js';
 import { AuditError } from './errors.js';
 import type { EnrichEvent } from './events/geo.js';
@@ -230,16 +230,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
     logger.warn({ events: engine.dropped(), latenessMs: input.latenessMs }, `events arrived later than source.lateness behind newer ones; window rules did not count them${hint}`);
   }
   if (replay && !until && latest !== '') result.endMs = Date.parse(latest);
-  if (stream) {
-    // What the state keeps follows where judging stands (suppression for the points still to
-    // judge, seen ids of the events still in play), never the clock: a backlog may be hours old,
-    // and a run that read nothing must not forget what the others still need.
-    const read = earliest !== '\uffff';
-    const judgedTo = Number.isFinite(completeToMs) ? completeToMs : read ? Date.parse(earliest) : 0;
-    if (read) result.startMs = Math.min(result.startMs, Date.parse(earliest));
-    result.endMs = Math.min(result.endMs, read ? Date.parse(latest) : Infinity, judgedTo);
-    result.startMs = Math.min(result.startMs, result.endMs);
-  }
+  if (stream) streamRetention(result, completeToMs, earliest === '\uffff' ? undefined : [earliest, latest]);
   result.apiCalls = source.stats().apiCalls;
   return result;
 }

@@ -21,3 +21,16 @@ export function streamWatermark(state: RunState, progress: readonly StreamProgre
   }
   return min;
 }
+
+/**
+ * What the state keeps after a stream's run follows where judging stands (suppression for the
+ * points still to judge, seen ids of the events still in play), never the clock: a backlog may be
+ * hours old, and a run that read nothing must not forget what the others still need. Narrows the
+ * run's range (`startMs`, `endMs`) that retention measures from.
+ */
+export function streamRetention(range: { startMs: number; endMs: number }, judgedToMs: number, read: [earliest: string, latest: string] | undefined): void {
+  const judgedTo = Number.isFinite(judgedToMs) ? judgedToMs : read ? Date.parse(read[0]) : 0;
+  if (read) range.startMs = Math.min(range.startMs, Date.parse(read[0]));
+  range.endMs = Math.min(range.endMs, read ? Date.parse(read[1]) : Infinity, judgedTo);
+  range.startMs = Math.min(range.startMs, range.endMs);
+}

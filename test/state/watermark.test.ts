@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ephemeralState } from '../../src/state/ephemeral.js';
 import { openState } from '../../src/state/store.js';
-import { streamWatermark } from '../../src/state/watermark.js';
+import { streamRetention, streamWatermark } from '../../src/state/watermark.js';
 import { createLogger } from '../../src/util/logger.js';
 
 const t = (min: number) => Date.UTC(2026, 10, 22, 10, min);
@@ -41,5 +41,19 @@ describe('streamWatermark: window points are judged only as far as every partiti
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('streamRetention: what a stream run keeps is measured from where judging stands, not the clock', () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  it.each([
+    ['read events, judged to the earliest partition', { startMs: NOW - LATENESS, endMs: NOW }, t(6), [iso(t(2)), iso(t(9))], { startMs: t(2), endMs: t(6) }],
+    ['read events, nothing judged yet: from the events', { startMs: NOW - LATENESS, endMs: NOW }, -Infinity, [iso(t(2)), iso(t(9))], { startMs: t(2), endMs: t(2) }],
+    ['read nothing, judged: from the judged point', { startMs: NOW - LATENESS, endMs: NOW }, t(6), undefined, { startMs: t(6), endMs: t(6) }],
+    ['read nothing, nothing judged: nothing is old enough to forget', { startMs: NOW - LATENESS, endMs: NOW }, -Infinity, undefined, { startMs: 0, endMs: 0 }],
+  ] as const)('%s', (_, range, judgedTo, read, expected) => {
+    const r = { ...range };
+    streamRetention(r, judgedTo, read as [string, string] | undefined);
+    expect(r).toEqual(expected);
   });
 });
