@@ -78,7 +78,6 @@ export interface SessionOptions {
  */
 export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: PreparedRules, options: SessionOptions = {}): CheckSession {
   const { logger } = deps;
-  const stream = loaded.config.sources.some((s) => s.provider === 'kafka');
   const kept: { backend?: StateBackend; lock?: StateLock; source?: Source } = {};
   let standby = false;
   // Where a kept source's unreadable records go: the run under way's quarantine.
@@ -93,6 +92,8 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
 
   return {
     async run(req, stop) {
+      // The plugin list is loaded by every run that reads events anyway (createSource).
+      const stream = !req.input && (await import('./sources/index.js')).isStreamConfig(loaded.config.sources);
       const started = Date.now();
       const signal = afterGrace(stop, STOP_GRACE_MS);
       const ctx = { logger, env: deps.env, now: deps.now, stdout: deps.stdout, shown };
@@ -140,7 +141,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
           quarantined.push(unreadableEntry(reason, req.input ? 'file' : loaded.config.sources.map((s) => s.provider).join(','), deps.now()));
         };
         // A watcher stays in its Kafka group between runs: the group's partitions stay shared, not rebalanced each tick.
-        const keepSource = options.watch === true && stream && !req.input && !req.dryRun;
+        const keepSource = options.watch === true && stream && !req.dryRun;
         onSkipped = skipped;
         source = (keepSource ? kept.source : undefined) ?? await createSource(sourceConfig, { ...deps, skipped: (reason) => onSkipped(reason) }).catch((err) => {
           // A source that cannot even open (STS refusing expired keys) is a failed run of each partition: audit-lagging must hear of it.

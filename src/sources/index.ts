@@ -21,3 +21,8 @@ export function openSource<P extends keyof typeof sourcePlugins>(config: SourceC
   const plugin = sourcePlugins[config.provider] as unknown as { create(options: SourceConfigOf<P>, ctx: SourceContext): Promise<Source> };
   return plugin.create(config, ctx);
 }
+
+/** Whether the configured sources are a stream (Kafka), before any is opened. */
+export function isStreamConfig(sources: readonly { provider: string }[]): boolean {
+  return sources.some((s) => (sourcePlugins as Record<string, { stream?: boolean }>)[s.provider]?.stream === true);
+}

@@ -89,6 +89,8 @@ export const ALL_TIME: TimeRange = { start: new Date(0), end: new Date(253_402_3
 export interface SourcePlugin<O extends z.ZodTypeAny = z.ZodTypeAny> {
   provider: string;
   options: O;
+  /** Its sources are streams (Source.stream): known before one is opened, for how a watcher holds the state. */
+  stream?: boolean;
   /** Loaded lazily by the caller: the SDK is only imported when a source is really created. */
   create(options: z.output<O>, ctx: SourceContext): Promise<Source>;
 }

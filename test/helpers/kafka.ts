@@ -15,6 +15,8 @@ export interface MockKafka {
    * it asks DescribeGroups, which the mock does not answer; a member of the (empty) group commits instead.
    */
   rewind(group: string): Promise<void>;
+  /** Messages the group has committed, over the topic's partitions. */
+  committed(group: string): Promise<number>;
   /** Produces the messages and resolves once the topic's high watermarks account for them. */
   produce(messages: readonly (string | { key: string; value: string })[]): Promise<void>;
   stop(): Promise<void>;
@@ -56,6 +58,10 @@ export async function startMockKafka(opts: { topic: string; extra?: string[] }):
         if (Date.now() > deadline) throw new Error(`mock kafka: ${produced} messages written, fewer acknowledged after 15s`);
         await new Promise((r) => setTimeout(r, 50));
       }
+    },
+    async committed(group) {
+      const [t] = await admin.fetchOffsets({ groupId: group, topics: [opts.topic] });
+      return t.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
     },
     async rewind(group) {
       const consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false, sessionTimeout: 10_000, maxWaitTimeInMs: 500 });

@@ -15,6 +15,7 @@ export { kafkaOptions };
 export const kafkaSource = defineSource({
   provider: 'kafka',
   options: kafkaOptions,
+  stream: true,
   async create(opts, ctx): Promise<Source> {
     // Loaded here: every check imports the plugin list, and only a Kafka source needs the client and the record formats.
     const [kafkajs, { openGroupReader }, { decoder, problemOf }] = await Promise.all([import('kafkajs'), import('./group.js'), import('./decode.js')]);

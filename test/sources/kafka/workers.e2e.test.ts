@@ -59,16 +59,6 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function committed(group: string): Promise<number> {
-  const admin = new Kafka({ brokers: cluster.brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const [t] = await admin.fetchOffsets({ groupId: group, topics: [TOPIC] });
-    return t.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe.skipIf(!HAVE)('Kafka consumer group with state in Redis: many workers, one result', () => {
   it('3 workers over 4 partitions, one killed mid-stream and one added later: the alerts of one process over the same events, each raised once, offsets committed', async () => {
@@ -113,7 +103,7 @@ describe.skipIf(!HAVE)('Kafka consumer group with state in Redis: many workers, 
       await doomed.done;
       workers.push(start());
       // Offsets committed for every message, once the state holding their events was saved.
-      await until(async () => (await committed('workers')) >= N, 180_000);
+      await until(async () => (await cluster.committed('workers')) >= N, 180_000);
       const printed = () => workers.flatMap((p) => jsonLines<{ id: string }>(p.stdout()).map((a) => a.id));
       // The last points are judged by the run that finds every partition caught up.
       // Rebalances after the kill and the new member (10 s sessions each) can take a minute or two.
