@@ -47,6 +47,9 @@ export interface CheckSummary {
   delivered: number;
   pending: number;
   apiCalls: number;
+  /** A polled source: the most lateness its events showed (24 h), and how far behind its checkpoint this run re-read. */
+  lateMs?: number;
+  refetchMs?: number;
   ms: number;
 }
 
@@ -204,7 +207,7 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
         if (stoppedEarly && store && !req.dryRun) await store.save();
 
         if (store && !req.dryRun) await appendQuarantine(store.dir, quarantined);
-        const summary: CheckSummary = { events: result.fetched, new: result.fresh, quarantined: result.quarantined + unreadable, alerts: result.alertCount, delivered, pending, apiCalls: result.apiCalls, ms: Date.now() - started };
+        const summary: CheckSummary = { events: result.fetched, new: result.fresh, quarantined: result.quarantined + unreadable, alerts: result.alertCount, delivered, pending, apiCalls: result.apiCalls, ...(result.lateness && { lateMs: result.lateness.observedMs, refetchMs: result.lateness.refetchMs }), ms: Date.now() - started };
         logger.info(summary, req.dryRun ? 'check done (dry run: nothing saved or sent)' : 'check done');
         if (stop?.aborted) return { code: 1, summary, stopped: true };
         if (result.error) {

@@ -1,16 +1,15 @@
-import type { SourceConfig } from './config/schema.js';
 import type { Locale } from './util/locale.js';
 import { advanceCheckpoint } from './state/checkpoint.js';
 import { streamRetention, streamWatermark } from './state/watermark.js';
 import { insanity, type AuditEvent } from './events/index.js';
-import { AuditError } from './errors.js';
 import type { EnrichEvent } from './events/geo.js';
 import { clean } from './rules/alert.js';
 import type { Alert, CompiledRule, RuleSet } from './rules/index.js';
 import { createEngine, usableStates } from './rules/engine.js';
 import { memorySuppression } from './rules/model.js';
 import type { Source, SourceStats } from './sources/types.js';
-import { planRanges } from './sources/range.js';
+import { lateBy, observedLateness, windowLatenessMs } from './sources/lateness.js';
+import { fetchPlanned, planRanges } from './sources/range.js';
 import type { RunState } from './state/ephemeral.js';
 import type { Clock } from './util/clock.js';
 import { createIdSet } from './util/id-set.js';
@@ -18,8 +17,9 @@ import type { Logger } from './util/logger.js';
 
 /**
  * The one wiring of every command that reads events, each stage one hop away:
- *   source      sources/index.ts (a plugin per provider; each normalizes into events/schema.ts)
- *   → dedupe    state/ (seen ids, checkpoints: state/checkpoint.ts; ranges: sources/range.ts)
+ *   source      sources/index.ts (a plugin per provider; each normalizes into events/schema.ts; opened by
+ *               sources/many.ts); what each run reads: sources/range.ts, re-reads: sources/lateness.ts
+ *   → dedupe    state/ (seen ids, checkpoints: state/checkpoint.ts)
  *   → enrich    events/geo.ts (geo for sourceIp; only with `enrich.geoip`, opened with the rules by config/validate.ts)
  *   → rules     rules/engine.ts (a plugin per rule type: rules/types/)
  *   → outbox    notifiers/outbox.ts, saved with everything else in one atomic write (state/store.ts)
@@ -34,22 +34,6 @@ export interface PipelineDeps {
   now: Clock;
   /** What a file source reads for `-`. */
   stdin?: NodeJS.ReadableStream;
-}
-
-/** The configured sources as one (sources/many.ts): each partition fetched from the source that owns it. */
-export async function createSource(config: SourceConfig | readonly SourceConfig[], deps: PipelineDeps & { skipped?: (reason: string) => void }): Promise<Source> {
-  const [{ openSource }, { manySources }] = await Promise.all([import('./sources/index.js'), import('./sources/many.js')]);
-  const list = Array.isArray(config) ? config : [config as SourceConfig];
-  const opened: Source[] = [];
-  try {
-    for (const one of list) opened.push(await openSource(one, deps));
-    // Several sources are merged without a stream's flag and commit hook: a stream stays on its own.
-    if (opened.length > 1 && opened.some((s) => s.stream)) throw new AuditError('E_CONFIG', 'sources: a stream source (provider: kafka) is consumed on its own: give it a config of its own');
-    return manySources(opened);
-  } catch (err) {
-    await Promise.all(opened.map((s) => s.close?.()));
-    throw err;
-  }
 }
 
 export interface EvaluateInput {
@@ -93,6 +77,8 @@ export interface EvaluateResult {
   endMs: number;
   /** The first source failure, for the one-line message and the exit code. */
   error?: unknown;
+  /** A polled source's lateness: the most observed over its partitions (24 h), and the deepest re-read. */
+  lateness?: { observedMs: number; refetchMs: number };
 }
 
 /**
@@ -117,13 +103,16 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
     return state.checkpoint(p) ?? (previous === undefined ? undefined : state.checkpoint(previous));
   };
   const checkpoints = new Map(partitions.map((p) => [p, checkpointOf(p)]));
+  // A polled source learns how late its events show up; a recording or a stream has no such thing.
+  const polled = !replay && !stream;
   // A replay judges its own range's windows, but a baseline (firstSeen) goes on whatever the source.
   const stored = replay ? state.ruleStates().filter(([id]) => ruleSet.byId.get(id)?.type.windowed === false) : state.ruleStates();
   const restored = usableStates(ruleSet, stored, (m) => logger.warn(m));
   const windowed = ruleSet.rules.filter((r) => r.type.windowed);
   // Learning only: suppression must not remember alerts nobody was told about.
   const suppression = input.learnOnly ? memorySuppression() : state.suppression;
-  const engine = createEngine(ruleSet, { now: deps.now, suppression, latenessMs: input.latenessMs, restored, onMatch: input.onMatch, locales: input.locales });
+  const windowLateness = polled ? windowLatenessMs(input.latenessMs) : input.latenessMs;
+  const engine = createEngine(ruleSet, { now: deps.now, suppression, latenessMs: windowLateness, restored, onMatch: input.onMatch, locales: input.locales });
   const { ranges, start } = planRanges({
     partitions: checkpoints,
     replay,
@@ -134,6 +123,8 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
     historyNeeded: windowed.length > 0,
     startsAfresh: input.since !== undefined || windowed.some((r) => !restored.has(r.rule.id)),
     resumesAt: engine.resumesAt(),
+    frontiers: polled ? new Map(partitions.map((p) => [p, state.frontier(p)])) : undefined,
+    nowMs,
   });
   // A stream delivers history (a group reading a topic from its start): like a replay, windows
   // started afresh judge from their first event, not from "15 minutes ago".
@@ -160,10 +151,13 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   for (const partition of partitions) {
     const range = ranges.get(partition)!;
     const newFrom = range.newFrom.toISOString();
+    // An event new to this run from before where the last run had read showed up late.
+    const readTo = polled && !input.since ? checkpoints.get(partition)?.toISOString() : undefined;
+    let lateMs = 0;
     if (!replay || input.since) result.startMs = Math.min(result.startMs, range.start.getTime());
     logger.debug({ partition, start: range.start.toISOString(), end: range.end.toISOString() }, 'fetching');
     try {
-      for await (const batch of source.fetch(partition, range, { signal: input.signal, onProgress: input.onProgress })) {
+      for await (const [batch, swept] of fetchPlanned(source, partition, range, { signal: input.signal, onProgress: input.onProgress })) {
         for (const event of batch) {
           if (!seenThisRun.add(event.id)) continue; // overlapping slices or pages may repeat an event
           result.fetched++;
@@ -186,6 +180,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
           if (isNew) {
             result.fresh++;
             state.markSeen(event.id, event.time);
+            if (readTo !== undefined && event.time < readTo) lateMs = Math.max(lateMs, lateBy(Date.parse(event.time), Date.parse(readTo), swept, range.depthMs, input.latenessMs));
           }
           // History too: window and travel states judge every event they are given.
           if (enrich) enrich(event);
@@ -197,7 +192,7 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
         // A recording streams in time order: every point before its latest event is complete.
         if (replay && latest !== '') await raise(engine.advance(Date.parse(latest) - 1));
       }
-      if (!replay) completeToMs = Math.min(completeToMs, advanceCheckpoint(state, partition, range, now, logger));
+      if (!replay) completeToMs = Math.min(completeToMs, advanceCheckpoint(state, partition, range, now, logger, polled ? lateMs : undefined));
     } catch (err) {
       // What the failed batch raised before the failure still goes out: its events are marked seen.
       if (raised.length > 0) await raise(raised.splice(0));
@@ -227,11 +222,15 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   if (withheld > 0) logger.info({ alerts: withheld }, 'learn only: alerts not raised');
   if (engine.dropped() > 0) {
     const hint = replay ? ' (a recorded file should be in time order, oldest first)' : '';
-    logger.warn({ events: engine.dropped(), latenessMs: input.latenessMs }, `events arrived later than source.lateness behind newer ones; window rules did not count them${hint}`);
+    logger.warn({ events: engine.dropped(), latenessMs: windowLateness }, `events arrived later than source.lateness behind newer ones; window rules did not count them${hint}`);
   }
   if (replay && !until && latest !== '') result.endMs = Date.parse(latest);
   if (stream) streamRetention(result, completeToMs, earliest === '\uffff' ? undefined : [earliest, latest]);
   result.apiCalls = source.stats().apiCalls;
+  if (polled) {
+    const observedMs = Math.max(0, ...partitions.map((p) => observedLateness(state.frontier(p), Math.min(nowMs, until!.getTime()))));
+    result.lateness = { observedMs, refetchMs: Math.max(0, ...[...ranges.values()].map((r) => r.depthMs)) };
+  }
   return result;
 }
 
@@ -241,5 +240,6 @@ export function errorText(err: unknown): string {
 
 export type { SourceStats };
 export { eventStream } from './sources/event-stream.js';
+export { createSource } from './sources/many.js';
 
 export { checkSession, runCheck, STOP_GRACE_MS, type CheckDeps, type CheckRequest, type CheckSession, type CheckSummary } from './check-session.js';

@@ -1,4 +1,6 @@
 import { AuditError } from '../errors.js';
+import type { SourceConfig } from '../config/schema.js';
+import type { PipelineDeps } from '../pipeline.js';
 import type { Source } from './types.js';
 
 /**
@@ -28,4 +30,20 @@ export function manySources(sources: Source[]): Source {
       sources.map((s) => s.stats()).reduce((a, b) => ({ apiCalls: a.apiCalls + b.apiCalls, retries: a.retries + b.retries }), { apiCalls: 0, retries: 0 }),
     close: async () => void (await Promise.all(sources.map((s) => s.close?.()))),
   };
+}
+
+/** The configured sources as one: each partition fetched from the source that owns it. The plugin list loads only here. */
+export async function createSource(config: SourceConfig | readonly SourceConfig[], deps: PipelineDeps & { skipped?: (reason: string) => void }): Promise<Source> {
+  const { openSource } = await import('./index.js');
+  const list = Array.isArray(config) ? config : [config as SourceConfig];
+  const opened: Source[] = [];
+  try {
+    for (const one of list) opened.push(await openSource(one, deps));
+    // Several sources are merged without a stream's flag and commit hook: a stream stays on its own.
+    if (opened.length > 1 && opened.some((s) => s.stream)) throw new AuditError('E_CONFIG', 'sources: a stream source (provider: kafka) is consumed on its own: give it a config of its own');
+    return manySources(opened);
+  } catch (err) {
+    await Promise.all(opened.map((s) => s.close?.()));
+    throw err;
+  }
 }

@@ -5,7 +5,7 @@ import type { StateStore } from './store.js';
 /** The part of the state one evaluation reads and writes; `--no-state` gets a forgetful one. */
 export type RunState = Pick<
   StateStore,
-  'checkpoint' | 'setCheckpoint' | 'hasSeen' | 'markSeen' | 'hasAlert' | 'suppression' | 'ruleStates' | 'setRuleStates'
+  'checkpoint' | 'setCheckpoint' | 'frontier' | 'setFrontier' | 'hasSeen' | 'markSeen' | 'hasAlert' | 'suppression' | 'ruleStates' | 'setRuleStates'
 > & { recordAlert(alert: Pick<Alert, 'id' | 'time'>): void };
 
 /**
@@ -17,6 +17,8 @@ export function ephemeralState(): RunState {
   return {
     checkpoint: () => undefined,
     setCheckpoint: () => {},
+    frontier: () => undefined,
+    setFrontier: () => {},
     hasSeen: () => false,
     markSeen: () => {},
     hasAlert: (id) => alerts.has(id),

@@ -36,7 +36,7 @@ export async function loadStateFile(file: string, opts: LoadOptions): Promise<St
     const v1 = stateFileV1Schema.safeParse(data);
     if (!v1.success) return salvage(file, data, `invalid content: ${describeIssues(v1.error.issues)}`, opts);
     opts.logger.info({ file }, 'state file of version 1 migrated to version 2 (window rules start their history from here)');
-    return noFutureCheckpoints({ ...v1.data, version: STATE_VERSION, windows: [], health: [] }, opts);
+    return noFutureCheckpoints({ ...v1.data, version: STATE_VERSION, windows: [], health: [], frontiers: [] }, opts);
   }
   if (version !== STATE_VERSION) {
     return setAside(file, `unsupported version ${JSON.stringify(version)} (expected ${STATE_VERSION})`, opts);

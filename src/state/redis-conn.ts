@@ -29,6 +29,7 @@ export function stateKeys(prefix: string) {
     journal: k('journal'),
     windows: k('windows'),
     health: k('health'),
+    frontiers: k('frontiers'),
     meta: k('meta'),
   };
 }

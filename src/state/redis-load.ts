@@ -3,7 +3,8 @@ import type { OutboxEntry } from '../notifiers/outbox.js';
 import type { StoredRuleState } from '../rules/engine.js';
 import type { Logger } from '../util/logger.js';
 import { redisCall, type StateKeys } from './redis-conn.js';
-import { outboxEntrySchema, partitionHealthSchema, sectionEntries, type PartitionHealth } from './schema.js';
+import type { Frontier } from '../sources/lateness.js';
+import { frontierOf, frontierSchema, outboxEntrySchema, partitionHealthSchema, sectionEntries, type PartitionHealth } from './schema.js';
 
 export interface LoadedRedisState {
   checkpoints: Map<string, number>;
@@ -13,6 +14,7 @@ export interface LoadedRedisState {
   outbox: Map<string, OutboxEntry>;
   windows: StoredRuleState[];
   health: Map<string, PartitionHealth>;
+  frontiers: Map<string, Frontier>;
   /** Deliveries a killed run completed after its last save: [field, alertId, notifier]. */
   journal: [string, string, string][];
 }
@@ -32,6 +34,7 @@ export async function loadRedisState(client: Redis, keys: StateKeys, url: string
       .hgetall(keys.outbox)
       .get(keys.windows)
       .hgetall(keys.health)
+      .hgetall(keys.frontiers)
       .hgetall(keys.journal)
       .exec(),
   );
@@ -39,8 +42,8 @@ export async function loadRedisState(client: Redis, keys: StateKeys, url: string
     if (err) throw err;
     return value;
   });
-  const [cp, seen, alerts, supp, outbox, windows, health, journal] = values as [
-    Record<string, string>, string[], string[], string[], Record<string, string>, string | null, Record<string, string>, Record<string, string>,
+  const [cp, seen, alerts, supp, outbox, windows, health, frontiers, journal] = values as [
+    Record<string, string>, string[], string[], string[], Record<string, string>, string | null, Record<string, string>, Record<string, string>, Record<string, string>,
   ];
   let skipped = 0;
   const parsed = <T>(text: string, check: (v: unknown) => T | undefined): T | undefined => {
@@ -66,6 +69,7 @@ export async function loadRedisState(client: Redis, keys: StateKeys, url: string
     outbox: new Map(),
     windows: [],
     health: new Map(),
+    frontiers: new Map(),
     journal: [],
   };
   for (const [id, text] of Object.entries(outbox)) {
@@ -75,6 +79,10 @@ export async function loadRedisState(client: Redis, keys: StateKeys, url: string
   for (const [partition, text] of Object.entries(health)) {
     const h = parsed(text, (v) => partitionHealthSchema.safeParse(v).data);
     if (h) out.health.set(partition, h);
+  }
+  for (const [partition, text] of Object.entries(frontiers)) {
+    const f = parsed(text, (v) => frontierSchema.safeParse(v).data);
+    if (f) out.frontiers.set(partition, frontierOf(f));
   }
   if (windows !== null) {
     const list = parsed(windows, (v) => (Array.isArray(v) ? v : undefined)) ?? [];

@@ -18,6 +18,7 @@ export interface SaveBatch {
   windows: string | null;
   healthSet: [string, string][];
   healthDel: string[];
+  frontiers: [string, string][];
   /** Journal lines the outbox in this batch already accounts for. */
   journalDel: string[];
   savedAt: string;
@@ -48,13 +49,14 @@ hset(KEYS[8], b.healthSet)
 for _, p in ipairs(b.healthDel) do redis.call('HDEL', KEYS[8], p) end
 for _, f in ipairs(b.journalDel) do redis.call('HDEL', KEYS[9], f) end
 redis.call('HSET', KEYS[10], 'savedAt', b.savedAt, 'token', ARGV[1])
+hset(KEYS[11], b.frontiers)
 return 1`;
 
 // An empty Lua table encodes as {} in cjson; every list here is read with ipairs, which takes both.
 export async function saveBatch(client: Redis, keys: StateKeys, url: string, token: string, batch: SaveBatch): Promise<void> {
   const k = keys;
   try {
-    await client.eval(SAVE, 10, k.lease, k.checkpoints, k.seen, k.alerts, k.suppression, k.outbox, k.windows, k.health, k.journal, k.meta, token, JSON.stringify(batch));
+    await client.eval(SAVE, 11, k.lease, k.checkpoints, k.seen, k.alerts, k.suppression, k.outbox, k.windows, k.health, k.journal, k.meta, k.frontiers, token, JSON.stringify(batch));
   } catch (err) {
     if (String((err as Error)?.message).includes('FENCED')) {
       throw new AuditError('E_STATE', `${url}: not saved, the state lease (token ${token}) expired or was taken over by another run`, { cause: err });

@@ -10,7 +10,8 @@ import type { StateLock } from './lock.js';
 import { shownUrl, type StateKeys } from './redis-conn.js';
 import { loadRedisState } from './redis-load.js';
 import { journalField, journalLine, saveBatch, type SaveBatch } from './redis-save.js';
-import type { StateStore } from './store.js';
+import { frontierRecord } from './schema.js';
+import { checkedFrontier, type StateStore } from './store.js';
 
 const MAX_TIME_MS = 253_402_300_799_999;
 
@@ -39,6 +40,8 @@ export async function openRedisState(opts: OpenRedisStateOptions): Promise<State
   const { checkpoints, seen, alerts, suppression } = data;
   const outboxEntries = data.outbox;
   const healthMap = data.health;
+  const frontiers = data.frontiers;
+  const touchedFrontiers = new Set<string>();
   let ruleStates: readonly StoredRuleState[] = data.windows;
   // What the last save left in Redis, to send only the difference.
   const json = (m: Map<string, unknown>) => new Map([...m].map(([k, v]) => [k, JSON.stringify(v)]));
@@ -98,6 +101,12 @@ export async function openRedisState(opts: OpenRedisStateOptions): Promise<State
     checkpoint: (p) => (checkpoints.has(p) ? new Date(checkpoints.get(p)!) : undefined),
     setCheckpoint: (p, at) => put('checkpoints', checkpoints, p, checkedMs(`checkpoint ${p}`, at.getTime(), String(at))),
     checkpoints: () => [...checkpoints].map(([k, t]) => [k, new Date(t)]),
+    frontier: (p) => frontiers.get(p),
+    setFrontier(p, f) {
+      frontiers.set(p, checkedFrontier(p, f));
+      touchedFrontiers.add(p);
+      changed();
+    },
     hasSeen: (id) => seen.has(id),
     markSeen: (id, iso) => put('seen', seen, id, timeOf(`event ${id}`, iso)),
     hasAlert: (id) => alerts.has(id),
@@ -161,12 +170,14 @@ export async function openRedisState(opts: OpenRedisStateOptions): Promise<State
         windows: windowsChanged ? JSON.stringify(ruleStates) : null,
         healthSet: h.set,
         healthDel: h.del,
+        frontiers: [...touchedFrontiers].map((p) => [p, JSON.stringify(frontierRecord(frontiers.get(p)!))] as [string, string]),
         journalDel: [...journaled],
         savedAt: now().toISOString(),
       };
       await saveBatch(client, keys, shownUrl(url), fence, batch);
       // Only now: a refused save keeps everything to send with the next try.
       for (const set of Object.values(touched)) set.clear();
+      touchedFrontiers.clear();
       Object.assign(cutoffs, { seen: '', alerts: '', suppression: '' });
       journaled.splice(0, batch.journalDel.length);
       savedOutbox = o.next;

@@ -15,7 +15,7 @@ export interface Salvaged {
 export function salvageState(data: unknown): Salvaged | null {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
   const file = data as Record<string, unknown>;
-  const state: StateFile = { version: STATE_VERSION, savedAt: new Date(0).toISOString(), checkpoints: [], seen: [], alerts: [], suppression: [], outbox: [], windows: [], health: [] };
+  const state: StateFile = { version: STATE_VERSION, savedAt: new Date(0).toISOString(), checkpoints: [], seen: [], alerts: [], suppression: [], outbox: [], windows: [], health: [], frontiers: [] };
   const kept: Salvaged['kept'] = {};
   const lost: Salvaged['lost'] = {};
   for (const section of SECTIONS) {
@@ -41,6 +41,7 @@ const NOUNS: Record<Section, [string, string]> = {
   outbox: ['undelivered alert', 'undelivered alerts'],
   windows: ['window state', 'window states'],
   health: ['partition health record', 'partition health records'],
+  frontiers: ['partition lateness record', 'partition lateness records'],
 };
 
 /** `3 undelivered alerts, 1 checkpoint` for a log line; `nothing` when empty. */

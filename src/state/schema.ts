@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { storedEventSchema } from '../events/index.js';
+import type { Frontier } from '../sources/lateness.js';
 import { SEVERITIES } from '../rules/model.js';
 import { LOCALES } from '../util/locale.js';
 
@@ -43,6 +44,13 @@ export const partitionHealthSchema = z.object({
   laggingSince: isoTime.nullable(),
 });
 
+/** Per partition: the point it has settled to and the lateness runs observed, by hour (sources/lateness.ts). */
+export const frontierSchema = z.object({
+  observedSince: isoTime,
+  settledTo: isoTime,
+  late: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])).max(48),
+});
+
 export const outboxEntrySchema = z.object({
   alert: alertSchema,
   addedAt: isoTime,
@@ -68,6 +76,8 @@ export const sectionEntries = {
   windows: z.tuple([z.string(), z.string(), z.unknown()]),
   /** Per partition: the last run's result and any lagging spell (state/health.ts). */
   health: z.tuple([z.string().min(1), partitionHealthSchema]),
+  /** Per partition: how late its events show up and where it has settled, so runs re-read only what lateness needs. */
+  frontiers: z.tuple([z.string().min(1), frontierSchema]),
 };
 
 export type Section = keyof typeof sectionEntries;
@@ -88,6 +98,8 @@ export const stateFileSchema = z.object({
   windows: z.array(sectionEntries.windows),
   // Files saved before run health was kept have none: every partition starts healthy.
   health: z.array(sectionEntries.health).default([]),
+  // Files saved before lateness was observed have none: each partition re-reads all of `lateness` once.
+  frontiers: z.array(sectionEntries.frontiers).default([]),
 });
 
 /**
@@ -99,3 +111,7 @@ export const stateFileV1Schema = z.object({ version: z.literal(1), ...stateFileF
 export type StateFile = z.infer<typeof stateFileSchema>;
 export type PendingDelivery = z.infer<typeof pendingDeliverySchema>;
 export type PartitionHealth = z.infer<typeof partitionHealthSchema>;
+export type FrontierRecord = z.infer<typeof frontierSchema>;
+
+export const frontierRecord = (f: Frontier): FrontierRecord => ({ observedSince: new Date(f.sinceMs).toISOString(), settledTo: new Date(f.settledMs).toISOString(), late: f.late.map(([h, ms]) => [h, Math.round(ms)]) });
+export const frontierOf = (r: FrontierRecord): Frontier => ({ sinceMs: Date.parse(r.observedSince), settledMs: Date.parse(r.settledTo), late: r.late.map(([h, ms]) => [h, ms]) });

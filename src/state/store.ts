@@ -10,7 +10,8 @@ import { loadStateFile } from './load.js';
 import { reasonOf, type StateLock } from './lock.js';
 import { createOutbox, type Outbox, type OutboxEntry } from '../notifiers/outbox.js';
 import { createHealthBook, type HealthBook } from './health.js';
-import { STATE_FILE, STATE_VERSION, type PartitionHealth, type StateFile } from './schema.js';
+import type { Frontier } from '../sources/lateness.js';
+import { frontierOf, frontierRecord, frontierSchema, STATE_FILE, STATE_VERSION, type PartitionHealth, type StateFile } from './schema.js';
 
 /** 9999-12-31T23:59:59.999Z: later times do not print as plain ISO-8601. */
 const MAX_TIME_MS = 253_402_300_799_999;
@@ -49,6 +50,9 @@ export interface StateStore {
   setCheckpoint(partition: string, at: Date): void;
   /** Every partition's checkpoint (`audit status`). */
   checkpoints(): [string, Date][];
+  /** How late the partition's events show up, and where it has settled (sources/lateness.ts). */
+  frontier(partition: string): Frontier | undefined;
+  setFrontier(partition: string, frontier: Frontier): void;
   hasSeen(eventId: string): boolean;
   markSeen(eventId: string, eventTimeIso: string): void;
   hasAlert(alertId: string): boolean;
@@ -75,6 +79,15 @@ export interface StateStore {
   /** The lock of the run now using this store (`audit watch` keeps one store across runs, each with its own lock). */
   useLock(lock: StateLock | undefined): void;
   stats(): StateStats;
+}
+
+/** Refused here rather than written: a value the schema rejects would get the whole state salvaged on the next load. */
+export function checkedFrontier(partition: string, f: Frontier): Frontier {
+  const time = (ms: number) => ms >= 0 && ms <= MAX_TIME_MS;
+  if (!time(f.settledMs) || !time(f.sinceMs) || !frontierSchema.safeParse(frontierRecord(f)).success) {
+    throw new AuditError('E_STATE', `frontier of ${partition}: invalid record`);
+  }
+  return f;
 }
 
 /**
@@ -106,6 +119,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
   const outboxEntries = new Map<string, OutboxEntry>((data?.outbox ?? []).map((e) => [e.alert.id, e]));
   let ruleStates: readonly StoredRuleState[] = (data?.windows ?? []) as StoredRuleState[];
   const healthMap = new Map<string, PartitionHealth>(data?.health ?? []);
+  const frontiers = new Map<string, Frontier>((data?.frontiers ?? []).map(([p, r]) => [p, frontierOf(r)]));
   const journal = openJournal(dir);
   let dirty = false;
   let lock = opts.lock;
@@ -142,6 +156,11 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
       changed();
     },
     checkpoints: () => [...checkpoints].map(([k, t]) => [k, new Date(t)]),
+    frontier: (partition) => frontiers.get(partition),
+    setFrontier(partition, f) {
+      frontiers.set(partition, checkedFrontier(partition, f));
+      changed();
+    },
     hasSeen: (eventId) => seen.has(eventId),
     markSeen(eventId, eventTimeIso) {
       seen.set(eventId, timeOf(`event ${eventId}`, eventTimeIso));
@@ -200,6 +219,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
         outbox: [...outboxEntries.values()],
         windows: ruleStates as StateFile['windows'],
         health: [...healthMap],
+        frontiers: [...frontiers].map(([p, f]) => [p, frontierRecord(f)]),
       };
       try {
         await writeFileAtomic(file, JSON.stringify(content));

@@ -57,13 +57,13 @@ describe('audit status', () => {
     const text = await status('--output', 'text');
     expect(text.code).toBe(0);
     const lines = text.stdout.split('\n');
-    expect(lines[0]).toMatch(/^PARTITION +CHECKPOINT +LAG +LAST RUN +RESULT +LAGGING SINCE +ERROR$/);
+    expect(lines[0]).toMatch(/^PARTITION +CHECKPOINT +LAG +LATE \(24H\) +RE-READS +LAST RUN +RESULT +LAGGING SINCE +ERROR$/);
     const gz = lines.find((l) => l.startsWith(GZ))!;
     const sh = lines.find((l) => l.startsWith(SH))!;
-    expect(gz).toMatch(/^\S+ +- +\d+s +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC +failed +- +LookUpEvents failed .*InternalError.*backend down/);
-    expect(sh).toMatch(/^\S+ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC +\d+s +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC +ok +- +-$/);
+    expect(gz).toMatch(/^\S+ +- +\d+s +- +- +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC +failed +- +LookUpEvents failed .*InternalError.*backend down/);
+    expect(sh).toMatch(/^\S+ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC +\d+s +0s +15m +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC +ok +- +-$/);
     // Aligned: every column starts where its heading does.
-    for (const heading of ['CHECKPOINT', 'LAG', 'RESULT', 'LAGGING SINCE']) {
+    for (const heading of ['CHECKPOINT', 'LAG', 'LATE (24H)', 'RE-READS', 'RESULT', 'LAGGING SINCE']) {
       const at = lines[0].indexOf(heading);
       for (const row of [gz, sh]) expect(row[at - 1], `${heading} in ${row}`).toBe(' ');
       for (const row of [gz, sh]) expect(row[at], `${heading} in ${row}`).not.toBe(' ');
@@ -81,7 +81,9 @@ describe('audit status', () => {
     expect(report.partitions.map((p: { partition: string }) => p.partition)).toEqual([GZ, SH]);
     expect(report.partitions[0]).toMatchObject({ checkpoint: null, result: 'failed', laggingSince: null, lagging: false });
     expect(report.partitions[0].error).toMatch(/InternalError.*backend down/);
-    expect(report.partitions[1]).toMatchObject({ result: 'ok', error: null, failingSince: null, lagging: false });
+    expect(report.partitions[1]).toMatchObject({ result: 'ok', error: null, failingSince: null, lagging: false, lateMs: 0, refetchMs: 15 * 60_000 });
+    // A partition never fetched has observed nothing: re-reads all of lateness once it is.
+    expect(report.partitions[0]).toMatchObject({ lateMs: null, refetchMs: null, settledTo: null });
     expect(Date.parse(report.partitions[1].checkpoint)).toBeGreaterThan(Date.now() - 60_000);
 
     // As if the checks had stopped two hours ago: Shanghai's checkpoint and Guangzhou's failures that old.

@@ -39,7 +39,7 @@ async function run(kind: Kind) {
 const health = { lastRunAt: '2024-05-01T10:05:00.000Z', result: 'ok' as const, error: null, failingSince: null, laggingSince: null };
 
 describe.each<Kind>(HAVE_REDIS ? ['file', 'redis'] : ['file'])('state contract: %s backend', (kind) => {
-  it('round-trips checkpoints, seen ids, alerts, suppression, outbox, windows and health', async () => {
+  it('round-trips checkpoints, seen ids, alerts, suppression, outbox, windows, health and frontiers', async () => {
     const a = await run(kind);
     a.store.setCheckpoint('tencentcloud/ap-guangzhou', new Date('2024-05-01T10:04:00Z'));
     a.store.markSeen('ev-1', '2024-05-01T10:01:00Z');
@@ -52,6 +52,9 @@ describe.each<Kind>(HAVE_REDIS ? ['file', 'redis'] : ['file'])('state contract: 
     a.store.outbox.add(sampleAlert('al-1'), ['ops-webhook', 'sms']);
     a.store.setRuleStates([['spike', 'k1', { counts: [1, 2, 3] }]]);
     a.store.health.set('tencentcloud/ap-guangzhou', health);
+    const frontier = { sinceMs: Date.parse('2024-05-01T09:00:00Z'), settledMs: Date.parse('2024-05-01T09:49:00Z'), late: [[Date.parse('2024-05-01T10:00:00Z'), 40_000]] as [number, number][] };
+    a.store.setFrontier('tencentcloud/ap-guangzhou', frontier);
+    expect(() => a.store.setFrontier('x', { ...frontier, settledMs: Number.NaN })).toThrow(/frontier of x: invalid record/);
     await a.store.save();
     await a.end();
 
@@ -66,6 +69,8 @@ describe.each<Kind>(HAVE_REDIS ? ['file', 'redis'] : ['file'])('state contract: 
     expect(b.store.outbox.list()).toEqual(a.store.outbox.list());
     expect(b.store.ruleStates()).toEqual([['spike', 'k1', { counts: [1, 2, 3] }]]);
     expect(b.store.health.entries()).toEqual([['tencentcloud/ap-guangzhou', health]]);
+    expect(b.store.frontier('tencentcloud/ap-guangzhou')).toEqual(frontier);
+    expect(b.store.frontier('x')).toBeUndefined();
     expect(b.store.stats()).toEqual({ partitions: 1, seen: 2, alerts: 2, suppressions: 3, outbox: 1, pendingDeliveries: 2 });
   });
 

@@ -43,6 +43,11 @@ export interface PartitionStatus {
   laggingSince: string | null;
   /** Lags past health.maxLag now (whatever the last run saw). */
   lagging: boolean;
+  /** The most an event showed up late in the last 24 hours, and so how far behind its checkpoint the next run re-reads (null: not known yet). */
+  lateMs: number | null;
+  refetchMs: number | null;
+  /** Nothing before this can still show up: it is not read again. */
+  settledTo: string | null;
 }
 
 export interface StatusReport {
@@ -70,7 +75,8 @@ async function gatherStatus(ctx: CommandContext, loaded: LoadedConfig): Promise<
 }
 
 async function report(ctx: CommandContext, loaded: LoadedConfig, store: StateStore, dir: string, prepared: Prepared): Promise<StatusReport> {
-  const { lagOf } = await import('../../state/health.js');
+  const [{ lagOf }, { observedLateness, refetchDepth }] = await Promise.all([import('../../state/health.js'), import('../../sources/lateness.js')]);
+  const latenessMs = Math.max(...loaded.config.sources.map((s) => s.lateness));
   const now = ctx.io.now();
   const maxLagMs = loaded.config.health.maxLag ?? null;
   const health = new Map(store.health.entries());
@@ -83,6 +89,7 @@ async function report(ctx: CommandContext, loaded: LoadedConfig, store: StateSto
     const checkpoint = checkpoints.get(partition);
     const lagMs = lagOf(h, checkpoint, now) ?? null;
     const lagging = maxLagMs !== null && lagMs !== null && lagMs > maxLagMs;
+    const frontier = store.frontier(partition);
     const crossed = lagging ? new Date((checkpoint?.getTime() ?? Date.parse(h!.failingSince!)) + maxLagMs).toISOString() : null;
     return {
       partition,
@@ -94,6 +101,9 @@ async function report(ctx: CommandContext, loaded: LoadedConfig, store: StateSto
       failingSince: h?.failingSince ?? null,
       laggingSince: lagging ? (h?.laggingSince ?? crossed) : null,
       lagging,
+      lateMs: frontier ? observedLateness(frontier, now.getTime()) : null,
+      refetchMs: frontier ? refetchDepth(frontier, latenessMs, now.getTime()) : null,
+      settledTo: frontier ? new Date(frontier.settledMs).toISOString() : null,
     };
   });
   const pending: Record<string, number> = {};
@@ -142,8 +152,12 @@ async function printText(ctx: CommandContext, r: StatusReport): Promise<void> {
   const at = (iso: string | null) => (iso === null ? '-' : localTime(iso, timeZone));
   const out = lineWriter(ctx.io.stdout);
   const rows = [
-    ['PARTITION', 'CHECKPOINT', 'LAG', 'LAST RUN', 'RESULT', 'LAGGING SINCE', 'ERROR'],
-    ...r.partitions.map((p) => [sanitize(p.partition), at(p.checkpoint), p.lagMs === null ? '-' : `${roughDuration(p.lagMs)}${p.lagging ? ' !' : ''}`, at(p.lastRunAt), p.result ?? '-', at(p.laggingSince), truncate(p.error ?? '-', 200)]),
+    ['PARTITION', 'CHECKPOINT', 'LAG', 'LATE (24H)', 'RE-READS', 'LAST RUN', 'RESULT', 'LAGGING SINCE', 'ERROR'],
+    ...r.partitions.map((p) => [
+      sanitize(p.partition), at(p.checkpoint), p.lagMs === null ? '-' : `${roughDuration(p.lagMs)}${p.lagging ? ' !' : ''}`,
+      p.lateMs === null ? '-' : roughDuration(p.lateMs), p.refetchMs === null ? '-' : roughDuration(p.refetchMs),
+      at(p.lastRunAt), p.result ?? '-', at(p.laggingSince), truncate(p.error ?? '-', 200),
+    ]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => displayWidth(row[c]))));
   if (r.partitions.length === 0) await out.line('no partition has been checked yet (run audit check)');

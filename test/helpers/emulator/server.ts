@@ -39,6 +39,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let events: ApiEvent[] = [...(options.events ?? [])];
   const credentials = options.credentials ?? { [TEST_SECRET_ID]: TEST_SECRET_KEY };
   const now = options.now ?? (() => new Date());
+  const arrivalClock = options.arrivalClock ?? (() => new Date());
+  let scheduled: { event: ApiEvent; at: number }[] = [];
   const identities = new Identities(options, credentials, now);
   const failures: Failure[] = [];
   const stsFailures: Failure[] = [];
@@ -119,6 +121,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // One account's listing is no other's: its events only, and its NextToken useless to them.
     const account = identities.scoped ? caller.account : undefined;
     const query = account === undefined ? parsed.query : { ...parsed.query, fingerprint: `${parsed.query.fingerprint}@${account}` };
+    // Scheduled arrivals whose time has come join the listing, as events the API indexed late.
+    const due = scheduled.filter((s) => s.at <= arrivalClock().getTime());
+    if (due.length > 0) {
+      events = [...events, ...due.map((s) => s.event)];
+      scheduled = scheduled.filter((s) => !due.includes(s));
+    }
     const snapshot = events;
     const page = cursors.page(query, () => select(snapshot, query, rec.region, options.regionFilter ?? true, account));
     if ('error' in page) return sendError(page.error);
@@ -176,8 +184,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setEvents(next) {
       events = [...next];
     },
-    addEvents(more) {
-      events = [...events, ...more];
+    addEvents(more, visibleAt) {
+      if (visibleAt) scheduled = [...scheduled, ...more.map((event) => ({ event, at: visibleAt.getTime() }))];
+      else events = [...events, ...more];
     },
     served(action) {
       const log = action && STS_ACTIONS.includes(action) ? stsRequests : requests;

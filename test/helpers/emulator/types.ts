@@ -82,6 +82,11 @@ export interface EmulatorOptions {
    * because the SDK signs with the real clock while a test moves this one past an expiry.
    */
   stsClock?: () => Date;
+  /**
+   * The clock scheduled arrivals (`addEvents(events, visibleAt)`) are judged by: a test stepping
+   * simulated minutes moves it with its runs. Default: the real clock.
+   */
+  arrivalClock?: () => Date;
 }
 
 /** What a scripted failure does to one request. */
@@ -124,8 +129,8 @@ export interface Emulator {
   /** Every key AssumeRole issued so far stops working now, whatever its ExpiredTime said. */
   revokeIssued(): void;
   setEvents(events: ApiEvent[]): void;
-  /** Late arrivals: visible to queries started after this call. */
-  addEvents(events: ApiEvent[]): void;
+  /** Late arrivals: visible to queries started after this call, or once `arrivalClock` reaches `visibleAt`. */
+  addEvents(events: ApiEvent[], visibleAt?: Date): void;
   /** Requests that were served successfully: CloudAudit ones, or those of one action (STS ones too). */
   served(action?: CloudAuditAction | StsAction): RecordedRequest[];
   close(): Promise<void>;
