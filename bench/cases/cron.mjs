@@ -55,7 +55,7 @@ state:
 }
 
 /** The last "check done" line of a run's stderr (JSON logs: stderr is not a terminal). */
-function summaryOf(stderr) {
+export function summaryOf(stderr) {
   const lines = stderr.split('\n').filter((l) => l.startsWith('{'));
   for (let i = lines.length - 1; i >= 0; i--) {
     try {

@@ -1,6 +1,7 @@
 // The results table: one row per measure, ratios and targets where a case has them.
 const fmt = (v, unit) => {
   if (v === null || v === undefined) return '-';
+  if (typeof v === 'string') return v;
   if (unit === 'events/s' || unit === 'calls' || unit === 'events' || unit === 'alerts') return Math.round(v).toLocaleString('en-US');
   if (unit === 'ms') return v.toFixed(1);
   return v.toFixed(1);

@@ -40,7 +40,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const credentials = options.credentials ?? { [TEST_SECRET_ID]: TEST_SECRET_KEY };
   const now = options.now ?? (() => new Date());
   const arrivalClock = options.arrivalClock ?? (() => new Date());
-  let scheduled: { event: ApiEvent; at: number }[] = [];
+  const scheduled: { event: ApiEvent; at: number }[] = [];
   const identities = new Identities(options, credentials, now);
   const failures: Failure[] = [];
   const stsFailures: Failure[] = [];
@@ -122,10 +122,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const account = identities.scoped ? caller.account : undefined;
     const query = account === undefined ? parsed.query : { ...parsed.query, fingerprint: `${parsed.query.fingerprint}@${account}` };
     // Scheduled arrivals whose time has come join the listing, as events the API indexed late.
-    const due = scheduled.filter((s) => s.at <= arrivalClock().getTime());
-    if (due.length > 0) {
-      events = [...events, ...due.map((s) => s.event)];
-      scheduled = scheduled.filter((s) => !due.includes(s));
+    if (rec.params.NextToken === undefined && scheduled.length > 0) {
+      scheduled.sort((a, b) => a.at - b.at);
+      let due = 0;
+      while (due < scheduled.length && scheduled[due].at <= arrivalClock().getTime()) due++;
+      if (due > 0) events = [...events, ...scheduled.splice(0, due).map((s) => s.event)];
     }
     const snapshot = events;
     const page = cursors.page(query, () => select(snapshot, query, rec.region, options.regionFilter ?? true, account));
@@ -185,7 +186,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       events = [...next];
     },
     addEvents(more, visibleAt) {
-      if (visibleAt) scheduled = [...scheduled, ...more.map((event) => ({ event, at: visibleAt.getTime() }))];
+      if (visibleAt) for (const event of more) scheduled.push({ event, at: visibleAt.getTime() });
       else events = [...events, ...more];
     },
     served(action) {
