@@ -1,13 +1,27 @@
-import pino, { type Logger } from 'pino';
+import { writeSync } from 'node:fs';
 import { prettyStream } from './pretty-log.js';
+import { fieldsOf, formatLine, type RedactPath } from './json-log.js';
 import { redact } from './secrets.js';
 
-export type { Logger };
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+type LogFn = (objOrMsg?: unknown, msg?: string) => void;
+
+/** pino's calling convention (fields first, then the message), which every caller already uses. */
+export interface Logger {
+  readonly level: LogLevel;
+  trace: LogFn;
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  fatal: LogFn;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
 /**
- * Paths pino blanks out wherever they appear. Secrets should never reach a log call in the
+ * Paths blanked out wherever they appear. Secrets should never reach a log call in the
  * first place; these paths and the registry pass on every finished line (createLogger) are
  * the second and third lines of defence.
  */
@@ -21,37 +35,48 @@ export const REDACT_PATHS = [
   'authorization', '*.authorization', 'Authorization', '*.Authorization',
   'headers.authorization', '*.headers.authorization', 'headers.Authorization', '*.headers.Authorization',
 ];
+const PATHS: readonly RedactPath[] = REDACT_PATHS.map((p) => p.split('.'));
+
+const RANK: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+const EMITTING = LOG_LEVELS.filter((l) => l !== 'silent') as Exclude<LogLevel, 'silent'>[];
 
 /**
- * Logs go to stderr (fd 2) so stdout stays clean for NDJSON pipes. Every serialized line, at
+ * Logs go to stderr (fd 2) so stdout stays clean for NDJSON pipes. Every finished line, at
  * every level and from every child logger, has the registered secrets masked just before it is
  * written: a secret inside a message, an error or a nested field is caught wherever it sits,
- * including secrets registered after the logger was made (the config is read later).
+ * including secrets registered after the logger was made (the config is read later). In a
+ * terminal the lines are shown readably (pretty-log.ts).
  */
 export function createLogger(level: LogLevel = 'info', destination: NodeJS.WritableStream | number = 2): Logger {
-  const tty = typeof destination !== 'number' && (destination as { isTTY?: boolean }).isTTY === true;
-  const dest =
-    typeof destination === 'number'
-      ? pino.destination({ fd: destination, sync: true })
-      : tty
-        ? prettyStream(destination, !process.env.NO_COLOR)
-        : destination;
-  return pino(
-    {
-      level,
-      base: undefined,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      hooks: { streamWrite: redact },
-    },
-    dest,
-  );
+  let write: (line: string) => void;
+  if (typeof destination === 'number') write = (line) => writeSync(destination, line);
+  else if ((destination as { isTTY?: boolean }).isTTY === true) {
+    const pretty = prettyStream(destination, !process.env.NO_COLOR);
+    write = (line) => void pretty.write(line);
+  } else write = (line) => void destination.write(line);
+  return makeLogger(level, {}, (line) => write(redact(line)));
+}
+
+function makeLogger(level: LogLevel, bindings: Record<string, unknown>, out: (line: string) => void): Logger {
+  const threshold = RANK[level];
+  const noop: LogFn = () => undefined;
+  const logger = { level, child: (more: Record<string, unknown>) => makeLogger(level, { ...bindings, ...more }, out) } as Logger & Record<string, LogFn>;
+  for (const name of EMITTING) {
+    logger[name] =
+      RANK[name] < threshold
+        ? noop
+        : (first, msg) => {
+            const fields = fieldsOf(first);
+            const text = typeof first === 'string' ? first : (msg ?? (first instanceof Error ? first.message : undefined));
+            out(formatLine(name, new Date().toISOString(), { ...bindings, ...fields }, text, PATHS));
+          };
+  }
+  return logger;
 }
 
 /** A logger that drops everything, for library callers and tests that do not care. */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return createLogger('silent');
 }
 
 /** `https://host/path?access_token=abc` becomes `https://host/path?access_token=***`. */

@@ -8,9 +8,9 @@ function value(v: unknown): string {
 }
 
 /**
- * pino writes JSON; a person at a terminal wants `12:00:01 INFO check done events=54 new=0`.
+ * The logger writes JSON; a person at a terminal wants `12:00:01 INFO check done events=54 new=0`.
  * Only used when stderr is a TTY, so cron logs and pipes keep the machine-readable lines.
- * Redaction has already happened inside pino, before a line reaches here.
+ * Redaction has already happened in the logger, before a line reaches here.
  */
 export function prettyStream(target: NodeJS.WritableStream, color: boolean): Writable {
   return new Writable({

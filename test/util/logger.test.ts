@@ -1,0 +1,61 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/util/logger.js';
+
+function capture() {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  return { stream, lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+}
+
+describe('the JSON logger (pino-shaped lines without pino)', () => {
+  it('writes level, time, bindings, fields and msg last, one JSON line per call', () => {
+    const out = capture();
+    createLogger('info', out.stream).child({ notifier: 'hook' }).info({ events: 0, apiCalls: 1 }, 'check done');
+    const [line] = out.lines();
+    expect(Object.keys(line)).toEqual(['level', 'time', 'notifier', 'events', 'apiCalls', 'msg']);
+    expect(line).toMatchObject({ level: 'info', notifier: 'hook', events: 0, apiCalls: 1, msg: 'check done' });
+    expect(new Date(line.time).toISOString()).toBe(line.time);
+  });
+
+  it('drops calls below its level and everything when silent', () => {
+    const out = capture();
+    const logger = createLogger('warn', out.stream);
+    logger.info('no');
+    logger.debug({ a: 1 }, 'no');
+    logger.warn('yes');
+    createLogger('silent', out.stream).error('no');
+    expect(out.lines().map((l) => l.msg)).toEqual(['yes']);
+  });
+
+  it('blanks the secret-bearing keys at their paths without changing the caller\'s object', () => {
+    const out = capture();
+    const fields = { secretKey: 'a', source: { token: 'b', headers: { authorization: 'c' } }, deep: { x: { secret: 'd' } }, kept: 'e' };
+    createLogger('info', out.stream).info(fields, 'x');
+    const [line] = out.lines();
+    expect(line.secretKey).toBe('[redacted]');
+    expect(line.source).toEqual({ token: '[redacted]', headers: { authorization: '[redacted]' } });
+    expect(line.deep.x.secret).toBe('[redacted]');
+    expect(line.kept).toBe('e');
+    expect(fields.source.token).toBe('b');
+  });
+
+  it('serializes errors with their type, message and stack, and survives cycles', () => {
+    const out = capture();
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    const logger = createLogger('info', out.stream);
+    logger.error({ err: new TypeError('boom'), cyclic }, 'failed');
+    logger.warn(new Error('bare'));
+    const [first, second] = out.lines();
+    expect(first.err).toMatchObject({ type: 'TypeError', message: 'boom' });
+    expect(first.err.stack).toContain('boom');
+    expect(JSON.stringify(first.cyclic)).toContain('[Circular]');
+    expect(second).toMatchObject({ msg: 'bare', err: { message: 'bare' } });
+  });
+});
