@@ -3,6 +3,7 @@
 // so the published package has no runtime dependencies to install.
 import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
+import { lazyRequire } from './lazy-require.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -25,6 +26,7 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [lazyRequire],
 });
 
 // The emulators (CloudAudit with STS, ActionTrail, CloudTrail), for `npm run demo` and the
