@@ -2,10 +2,23 @@
 // does not pay for zod, pino or the SDK. Everything is bundled (the SDK's cloudaudit path too),
 // so the published package has no runtime dependencies to install.
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
-import { lazyRequire } from './lazy-require.mjs';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { buildLazyModules, lazyRequire } from './lazy-require.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+
+/**
+ * What the config cache (src/config/cache-store.ts) keys its entries on besides the files: every
+ * source file (schemas, built-in rules) and the lockfile (the dependencies that parse and validate).
+ */
+async function buildId() {
+  const root = new URL('..', import.meta.url);
+  const files = (await readdir(new URL('src', root), { recursive: true })).filter((f) => f.endsWith('.ts')).sort().map((f) => `src/${f}`);
+  const hash = createHash('sha256');
+  for (const f of [...files, 'package.json', 'package-lock.json']) hash.update(f).update('\0').update(await readFile(new URL(f, root))).update('\0');
+  return `${pkg.version}+${hash.digest('hex').slice(0, 16)}`;
+}
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
@@ -22,12 +35,13 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   // The AWS SDK warns on every run that its 2027 releases need Node 22: noise on stderr for a cron job
   // whose Node is supported today.
-  define: { __AUDIT_VERSION__: JSON.stringify(pkg.version), 'process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED': '"true"' },
+  define: { __AUDIT_VERSION__: JSON.stringify(pkg.version), __AUDIT_BUILD__: JSON.stringify(await buildId()), 'process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED': '"true"' },
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [lazyRequire],
 });
+await buildLazyModules('dist/lazy');
 
 // The emulators (CloudAudit with STS, ActionTrail, CloudTrail), for `npm run demo` and the
 // benchmark: test helpers, so they are built outside dist/ and never packed.

@@ -1,10 +1,12 @@
-// An esbuild plugin: some dependencies of a bundled package are evaluated only when first used,
-// not when the package loads. The Tencent SDK's HTTP layer requires form-data (multipart
-// uploads, which CloudAudit never sends: form-data, mime-db and a dozen helpers), an HTTPS
-// proxy agent (only with a proxy set) and node-fetch's whatwg-url (a fallback for Node's own
-// URL, with tr46's Unicode tables): together more than the SDK's own code takes to load, on every
-// cron run. The SDK itself is not changed and still signs and sends every request; what it
-// requires is the real module, reached through a proxy that loads it on first touch.
+// Some dependencies of a bundled package are loaded only when first used, not when the package
+// loads. The Tencent SDK's HTTP layer requires form-data (multipart uploads, which CloudAudit
+// never sends: form-data, mime-db and a dozen helpers), an HTTPS proxy agent (only with a proxy
+// set) and node-fetch's whatwg-url (a fallback for Node's own URL, with tr46's Unicode tables):
+// together more than the SDK's own code took to load on every cron run, most of it parsing. Each
+// is built on its own into dist/lazy/ and required from there on first touch; the SDK itself is
+// not changed and still signs and sends every request.
+import { createRequire } from 'node:module';
+import { build } from 'esbuild';
 
 /** Which bare imports become lazy, and only when imported from these packages' files. */
 const LAZY = [
@@ -22,7 +24,7 @@ const standIn = (module) => `
 let real;
 const load = () => {
   if (real === undefined) {
-    const m = require(${JSON.stringify(module)});
+    const m = require(${JSON.stringify(`lazy:${module}`)});
     real = m && m.__esModule && 'default' in m ? m.default : m;
   }
   return real;
@@ -35,14 +37,35 @@ module.exports = new Proxy(function lazy() {}, {
 });
 `;
 
+/** Where each lazy module was found (the version the importing package would get). */
+const found = new Map();
+
+/** esbuild plugin for the CLI bundle; every chunk sits in dist/chunks/, the lazy modules in dist/lazy/. */
 export const lazyRequire = {
   name: 'lazy-require',
-  setup(build) {
+  setup(b) {
     const names = new RegExp(`^(${LAZY.map((l) => l.module.replace(/[-/]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter: names }, (args) => {
+    b.onResolve({ filter: names }, (args) => {
       if (args.namespace !== 'file' || !LAZY.some((l) => l.module === args.path && l.from.test(args.importer))) return undefined;
-      return { path: args.path, namespace: 'lazy-require', pluginData: { resolveDir: args.resolveDir } };
+      found.set(args.path, createRequire(args.importer).resolve(args.path));
+      return { path: args.path, namespace: 'lazy-require' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'lazy-require' }, (args) => ({ contents: standIn(args.path), loader: 'js', resolveDir: args.pluginData.resolveDir }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-require' }, (args) => ({ contents: standIn(args.path), loader: 'js' }));
+    b.onResolve({ filter: /^lazy:/ }, (args) => ({ path: `../lazy/${args.path.slice(5)}.cjs`, external: true }));
   },
 };
+
+/** After the CLI bundle: each lazy module the plugin met, bundled whole into dist/lazy/NAME.cjs. */
+export async function buildLazyModules(outdir) {
+  await build({
+    entryPoints: Object.fromEntries(found),
+    outdir,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}

@@ -1,5 +1,6 @@
 import { AuditError } from '../errors.js';
-import { loadConfig, type LoadedConfig } from '../config/index.js';
+import { loadConfigCached } from '../config/cached.js';
+import type { LoadedConfig } from '../config/load.js';
 import { createLogger, LOG_LEVELS, type LogLevel, type Logger } from '../util/logger.js';
 import type { CliIO, GlobalOptions } from './io.js';
 
@@ -24,6 +25,7 @@ export function createContext(opts: GlobalOptions, io: CliIO): CommandContext {
   return {
     io,
     logger,
-    config: () => (loaded ??= loadConfig({ configFlag: opts.config, env: io.env, cwd: io.cwd })),
+    // From the config cache when nothing it was made from changed (config/cached.ts).
+    config: () => (loaded ??= loadConfigCached({ configFlag: opts.config, env: io.env, cwd: io.cwd })),
   };
 }

@@ -4,8 +4,10 @@ import { LineCounter, parseDocument } from 'yaml';
 import { AuditError } from '../errors.js';
 import { notifierSecrets } from '../notifiers/redact.js';
 import { addSecrets, SecretRegistry } from '../util/secrets.js';
+import type { ConfigCache } from './cached.js';
 import { findConfig, type ConfigLocation } from './find.js';
 import { interpolateEnv } from './interpolate.js';
+import { SECRET_ENV } from './secret-env.js';
 import { formatIssues } from './issues.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -15,6 +17,8 @@ export interface LoadedConfig {
   path: string | null;
   /** Relative rule-file globs resolve against this. */
   baseDir: string;
+  /** Set by config/cached.ts: the rules it kept, and where to keep them for the next run. */
+  cache?: ConfigCache;
 }
 
 export interface LoadOptions {
@@ -83,13 +87,6 @@ function redisUrlSecrets(url: unknown): string[] {
   }
 }
 
-/** The providers' own variables for secret keys and session tokens. */
-const SECRET_ENV = [
-  'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN',
-  'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN',
-  'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-];
-
 /** Whole values of the fields that carry secrets: an issue line never echoes one, even half-valid. */
 function fieldValues(input: any): string[] {
   const notifiers: any[] = Array.isArray(input?.notifiers) ? input.notifiers : [];
@@ -108,9 +105,9 @@ function toJS(doc: ReturnType<typeof parseDocument>, file: string): unknown {
 /**
  * Parses YAML text and validates it; every problem is reported at once, each led by its path.
  * Registers the config's secrets (see util/secrets.ts) before validating, so that from here on
- * no log line or error message shows them.
+ * no log line or error message shows them; they are also added to `registered`.
  */
-export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config'): Config {
+export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config', registered: string[] = []): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length) {
@@ -130,8 +127,9 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
   const input = interpolateEnv(raw, env, envErrors, fromEnv);
   // A file path is a setting whatever variable it came from: `enrich.geoip: ***: file not found` would help no one.
   const geoip = (input as { enrich?: { geoip?: unknown } } | undefined)?.enrich?.geoip;
-  addSecrets([...fromEnv].filter((v) => !PLAIN_SETTING.test(v) && !(typeof geoip === 'string' && geoip.includes(v))));
-  addSecrets(configSecrets(input, env));
+  // `registered` tells the config cache (config/cached.ts) which values it must never write.
+  registered.push(...[...fromEnv].filter((v) => !PLAIN_SETTING.test(v) && !(typeof geoip === 'string' && geoip.includes(v))), ...configSecrets(input, env));
+  addSecrets(registered);
   const result = configSchema.safeParse(input);
   // A missing variable leaves an empty string behind; its follow-on schema complaint is noise.
   const envPaths = envErrors.map((e) => e.slice(0, e.indexOf(': ') + 2));

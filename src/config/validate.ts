@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { AuditError } from '../errors.js';
 import type { EnrichEvent } from '../events/geo.js';
-import { compileRules, loadRules, type LoadedRule, type RuleSet } from '../rules/index.js';
+import { compileRules, type LoadedRule, type RuleSet } from '../rules/compile.js';
 import type { LoadedConfig } from './load.js';
 
 export interface PreparedRules {
@@ -19,7 +19,11 @@ export interface PreparedRules {
  * config to the cloud.
  */
 export async function prepareRules(loaded: LoadedConfig): Promise<PreparedRules> {
-  const all = await loadRules(loaded.config.rules, { baseDir: loaded.baseDir });
+  const cached = loaded.cache?.rules(loaded.config.rules);
+  // The rule loader (yaml, the rule schema, the built-ins) only when the cache has no rules for this config.
+  const all = cached ?? (await (await import('../rules/load.js')).loadRules(loaded.config.rules, { baseDir: loaded.baseDir }));
+  // As loaded, before the travel rule may be turned off below (that depends on the geo database, checked each run).
+  const asLoaded = [...all];
   const issues: string[] = [];
   const enrich = await geoEnrichment(loaded, all, issues);
   const enabled = all.filter((r) => r.enabled);
@@ -32,7 +36,9 @@ export async function prepareRules(loaded: LoadedConfig): Promise<PreparedRules>
     });
   }
   if (issues.length) throw new AuditError('E_CONFIG', `${loaded.path ?? 'config'}: invalid config`, { issues });
-  return { all, enabled, ruleSet: compileRules(enabled), enrich };
+  const ruleSet = compileRules(enabled);
+  if (!cached) await loaded.cache?.save(loaded.config.rules, asLoaded);
+  return { all, enabled, ruleSet, enrich };
 }
 
 const NEEDS_GEO = { en: 'off: needs enrich.geoip', 'zh-CN': '未启用：需配置 enrich.geoip' } as const;

@@ -1,8 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ruleSchema, type RuleSpec } from './schema.js';
+
+// Its own module so the config cache can check what a pattern matches without yaml and the rule schema.
+export { expandRuleGlob } from './glob.js';
 
 /** `rules[3].when["actor.type"].cidr`: indexes in brackets, dotted keys quoted. */
 export function formatPath(parts: readonly PropertyKey[]): string {
@@ -82,27 +84,6 @@ export async function readRuleFile(file: string, display: string): Promise<RuleF
     return { rules: [], issues: [`${display}: cannot read file (${code})`], locate: () => '1:1' };
   }
   return checkRuleFile(text, display);
-}
-
-/** Files matching a glob relative to `baseDir`, sorted; a plain path is returned as is. */
-export async function expandRuleGlob(pattern: string, baseDir: string): Promise<string[]> {
-  const scan = picomatch.scan(pattern);
-  if (!scan.isGlob) return [path.resolve(baseDir, pattern)];
-  const base = path.resolve(baseDir, scan.base || '.');
-  const isMatch = picomatch(scan.glob, { windows: false });
-  let entries: string[];
-  try {
-    entries = await readdir(base, { recursive: true });
-  } catch {
-    return [];
-  }
-  const matched = entries
-    .map((entry) => entry.split(path.sep).join('/'))
-    .filter((entry) => isMatch(entry))
-    .sort()
-    .map((entry) => path.join(base, entry));
-  const isFile = await Promise.all(matched.map((f) => stat(f).then((s) => s.isFile(), () => false)));
-  return matched.filter((_, i) => isFile[i]);
 }
 
 /** How a rule file is named in messages and in a rule's origin: relative to the config. */

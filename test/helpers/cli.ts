@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -40,7 +41,8 @@ function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k]!;
   // Output does not depend on the machine's language or zone; tests that are about them set their own.
-  return { ...env, LANG: 'C.UTF-8', TZ: 'UTC' };
+  // The config cache goes to the temp dir, not the user's ~/.cache.
+  return { ...env, LANG: 'C.UTF-8', TZ: 'UTC', XDG_CACHE_HOME: join(tmpdir(), 'audit-test-cache') };
 }
 
 /**
