@@ -8,7 +8,7 @@ import { awsOptions } from '../sources/aws/options.js';
 import { kafkaOptions } from '../sources/kafka/options.js';
 import { rulesConfigSchema } from '../rules/config.js';
 import { notifiersConfigSchema } from '../notifiers/config.js';
-import { localeSchema, timeZoneSchema } from '../util/locale.js';
+import { localeSchema, timeZoneSchema } from '../util/locale-schema.js';
 
 /** A union on `provider`; an object without `provider` means Tencent Cloud, as it always did. */
 const sourceSchema = z.preprocess(

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { SEVERITIES } from '../rules/model.js';
 import { notifierPlugins } from './registry.js';
-import { localeSchema, timeZoneSchema } from '../util/locale.js';
+import { localeSchema, timeZoneSchema } from '../util/locale-schema.js';
 
 /** Keys every notifier has, whatever its type. */
 const common = {

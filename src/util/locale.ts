@@ -1,5 +1,3 @@
-import * as z from 'zod';
-
 /**
  * The languages messages are written in. Chinese teams read their robots' messages in Chinese;
  * everything a program reads (JSON, alert ids, rule ids) stays the same in both.
@@ -29,15 +27,6 @@ export function timeZoneFromEnv(env: NodeJS.ProcessEnv): string {
   if (tz && isTimeZone(tz)) return tz;
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
-
-export const localeSchema = z
-  .enum(LOCALES)
-  .describe('Language of alert titles, summaries and message labels: zh-CN or en. Default: from LC_ALL / LC_MESSAGES / LANG (zh_* is zh-CN).');
-
-export const timeZoneSchema = z
-  .string()
-  .refine(isTimeZone, { message: 'unknown time zone (use an IANA name such as Asia/Shanghai or UTC)' })
-  .describe('IANA time zone for times in messages and text output, e.g. Asia/Shanghai. Default: TZ, else the system zone. JSON stays UTC.');
 
 /** What a message is written for: its language and the zone its times are shown in. */
 export interface Presentation {
