@@ -2,8 +2,9 @@
 // does not pay for zod, pino or the SDK. Everything is bundled (the SDK's cloudaudit path too),
 // so the published package has no runtime dependencies to install.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { buildLazyModules, lazyRequire } from './lazy-require.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
@@ -42,6 +43,11 @@ await build({
   plugins: [lazyRequire],
 });
 await buildLazyModules('dist/lazy');
+
+// `audit --help` as commander prints it into a pipe (80 columns), for src/cli/main.ts to print
+// without loading commander and every command. Made by the build just made, so it cannot drift.
+const help = execFileSync(process.execPath, ['dist/cli.js', '--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+await writeFile('dist/help.txt', help);
 
 // The emulators (CloudAudit with STS, ActionTrail, CloudTrail), for `npm run demo` and the
 // benchmark: test helpers, so they are built outside dist/ and never packed.

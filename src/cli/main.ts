@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The only module that prints errors and calls process.exit. Commands live in ./commands and
 // are imported when they run, so `audit --version` never loads zod, pino or the SDK.
+import { readFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 import { VERSION } from '../version.js';
 
@@ -20,9 +21,26 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   }) as typeof process.stdout.write;
 });
 
+/**
+ * `audit --help` into a pipe or file, as commander printed it when this build was made
+ * (scripts/build.mjs): the same text without loading commander and every command. Commander
+ * only wraps to a terminal's width, so a terminal (or a missing file) gets the real thing.
+ */
+function prebuiltHelp(): string | undefined {
+  if (process.stdout.isTTY) return undefined;
+  try {
+    return readFileSync(new URL('./help.txt', import.meta.url), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 const argv = process.argv.slice(2);
+const help = argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h') ? prebuiltHelp() : undefined;
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${VERSION}\n`);
+} else if (help !== undefined) {
+  process.stdout.write(help);
 } else {
   const { run } = await import('./program.js');
   process.exitCode = await run(argv);
