@@ -21,6 +21,8 @@ export interface EncodeOptions {
   /** Every secret the run registered, in any order. */
   secrets: readonly string[];
   refFor(secret: string): SecretRef | undefined;
+  /** A built-in rule's summarize function by id (rules/builtin/summaries.ts). */
+  summaries: Record<string, unknown>;
 }
 
 export function encodeCached(value: unknown, options: EncodeOptions): unknown {
@@ -57,7 +59,7 @@ export function encodeCached(value: unknown, options: EncodeOptions): unknown {
       return v;
     }
     if (v === undefined) return { [UNDEFINED]: 1 };
-    if (typeof v === 'function' && key === 'summarize' && holder?.origin === 'builtin' && typeof holder.id === 'string') return { [SUMMARIZE]: holder.id };
+    if (typeof v === 'function' && key === 'summarize' && holder?.origin === 'builtin' && options.summaries[holder.id] === v) return { [SUMMARIZE]: holder.id };
     if (Array.isArray(v)) return v.map((item) => walk(item, undefined, v));
     if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       const out: Record<string, unknown> = {};
@@ -90,7 +92,7 @@ export function decodeCached(value: unknown, options: DecodeOptions): unknown {
   return out;
 }
 
-/** Whether a decoded value needs the built-in rules (for their summarize functions). */
+/** Whether a decoded value needs the built-ins' summarize functions. */
 export function needsBuiltins(json: string): boolean {
   return json.includes(`"${SUMMARIZE}"`);
 }

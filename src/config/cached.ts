@@ -75,8 +75,9 @@ async function fresh(entry: CacheEntry, text: string, env: NodeJS.ProcessEnv, ba
 async function fromEntry(entry: CacheEntry, text: string, env: NodeJS.ProcessEnv) {
   try {
     const resolve = (ref: SecretRef) => ('env' in ref ? env[ref.env]! : text.slice(ref.at[0], ref.at[1]));
-    const builtins = needsBuiltins(JSON.stringify(entry.rules)) ? (await import('../rules/builtin/index.js')).BUILTIN_RULES : {};
-    const decode = (v: unknown) => decodeCached(v, { resolve, summarize: (id) => builtins[id]?.summarize });
+    // Only the summaries: the built-ins themselves parse their specs with the rule schema when loaded.
+    const summaries: Record<string, unknown> = needsBuiltins(JSON.stringify(entry.rules)) ? (await import('../rules/builtin/summaries.js')).BUILTIN_SUMMARIES : {};
+    const decode = (v: unknown) => decodeCached(v, { resolve, summarize: (id) => summaries[id] ?? failNoSummary(id) });
     addSecrets([...entry.secrets.map(resolve), ...SECRET_ENV.map((n) => env[n])]);
     const config = decode(entry.config) as LoadedConfig['config'];
     const cache: ConfigCache = {
@@ -113,7 +114,8 @@ async function makeEntry(input: EntryInput): Promise<CacheEntry | undefined> {
     const globs = await globsOf(input.config.rules, dirname(input.path));
     const files: Record<string, string> = {};
     for (const f of globs.flatMap((g) => g.files)) files[f] = sha256(await readFile(f));
-    const encode = (v: unknown) => encodeCached(v, { secrets: input.registered, refFor });
+    const { BUILTIN_SUMMARIES } = await import('../rules/builtin/summaries.js');
+    const encode = (v: unknown) => encodeCached(v, { secrets: input.registered, refFor, summaries: BUILTIN_SUMMARIES });
     const salt = newSalt();
     const refs = secrets.map((s) => refFor(s) ?? failNoRef());
     return {
@@ -126,6 +128,10 @@ async function makeEntry(input: EntryInput): Promise<CacheEntry | undefined> {
     if (err instanceof Uncacheable || (err as NodeJS.ErrnoException)?.code) return undefined;
     throw err;
   }
+}
+
+function failNoSummary(id: string): never {
+  throw new Uncacheable(`no summary for the built-in ${id}`);
 }
 
 function failNoRef(): never {

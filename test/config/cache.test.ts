@@ -74,7 +74,8 @@ describe('the config cache', () => {
     expect(hook.url).toBe(`https://hooks.example.com/services/${env.HOOK_TOKEN}`);
     // A built-in's code-made summary survives the trip.
     const login = second.prepared.all.find((r) => r.id === 'root-console-login');
-    expect(typeof login?.summarize).toBe(typeof first.prepared.all.find((r) => r.id === 'root-console-login')?.summarize);
+    expect(login?.summarize).toBeTypeOf('function');
+    expect(login?.summarize).toBe(first.prepared.all.find((r) => r.id === 'root-console-login')?.summarize);
   });
 
   it('never writes a secret, from the file or the environment, and registers them on a hit', async () => {
