@@ -6,13 +6,15 @@ import { bundleByEvent } from './bundle.js';
 import type { NotifierConfig } from './config.js';
 import { notifierPlugins } from './registry.js';
 import type { DeliveryResult, Notifier, NotifierContext, NotifierPlugin } from './types.js';
+import { lazyPresentation } from '../util/locale.js';
 
 /** Builds the configured notifiers, with their minSeverity and maxPerRun (the type's default when unset). */
 export function createNotifiers(configs: readonly NotifierConfig[], ctx: NotifierContext): Notifier[] {
   return configs.map((config) => {
     const { name, type, minSeverity, maxPerRun, locale, timezone, ...options } = config;
     const plugin = notifierPlugins[type] as unknown as NotifierPlugin;
-    const shown = { locale: locale ?? ctx.shown.locale, timeZone: timezone ?? ctx.shown.timeZone };
+    // The zone stays unread until a message needs it (util/locale.ts).
+    const shown = lazyPresentation(locale ?? ctx.shown.locale, () => timezone ?? ctx.shown.timeZone);
     const made = plugin.create(name, options, { ...ctx, shown });
     return {
       name: made.name,

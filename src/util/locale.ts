@@ -35,7 +35,22 @@ export interface Presentation {
 }
 
 export function presentationFrom(env: NodeJS.ProcessEnv, config?: { locale?: Locale; timezone?: string }): Presentation {
-  return { locale: config?.locale ?? localeFromEnv(env), timeZone: config?.timezone ?? timeZoneFromEnv(env) };
+  return lazyPresentation(config?.locale ?? localeFromEnv(env), () => config?.timezone ?? timeZoneFromEnv(env));
+}
+
+/**
+ * A presentation whose zone is worked out when first read: the system zone comes from Intl, whose
+ * time-zone data takes longer to load than a quiet cron run (no alert, nothing shown) spends on
+ * anything it prints.
+ */
+export function lazyPresentation(locale: Locale, zone: () => string): Presentation {
+  let timeZone: string | undefined;
+  return {
+    locale,
+    get timeZone() {
+      return (timeZone ??= zone());
+    },
+  };
 }
 
 /** For callers that were given no presentation (library use, tests): English, UTC. */

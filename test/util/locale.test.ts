@@ -38,3 +38,23 @@ describe('time zones', () => {
     expect(localTime('not a time', 'UTC')).toBe('not a time');
   });
 });
+
+describe('presentationFrom works the zone out only when it is read', () => {
+  it('reads the configured zone on first use, once, and gives the same answer as before', () => {
+    let reads = 0;
+    const config = {
+      locale: 'en' as const,
+      get timezone() {
+        reads++;
+        return 'Asia/Shanghai';
+      },
+    };
+    const shown = presentationFrom({}, config);
+    expect(shown.locale).toBe('en');
+    expect(reads).toBe(0);
+    expect(shown.timeZone).toBe('Asia/Shanghai');
+    expect(shown.timeZone).toBe('Asia/Shanghai');
+    expect(reads).toBe(1);
+    expect(presentationFrom({ TZ: 'Europe/Berlin' }).timeZone).toBe('Europe/Berlin');
+  });
+});

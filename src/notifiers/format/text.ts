@@ -5,7 +5,9 @@
  */
 import { safeLine } from '../../events/text-width.js';
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: Intl's segmentation data loads slower than a quiet cron run (no message) takes for everything else.
+let made: Intl.Segmenter | undefined;
+const segments = (text: string) => (made ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(text);
 const ELLIPSIS = '…';
 
 /** Runs of whitespace (newlines included) become one space; other control, bidi and zero-width characters are escaped. */
@@ -18,7 +20,7 @@ export function oneLine(value: unknown): string {
 export function truncateChars(text: string, max: number): string {
   let out = '';
   let count = 0;
-  for (const { segment } of segmenter.segment(text)) {
+  for (const { segment } of segments(text)) {
     if (count === max) return trimEnd(out, 1) + ELLIPSIS;
     out += segment;
     count++;
@@ -27,7 +29,7 @@ export function truncateChars(text: string, max: number): string {
 }
 
 function trimEnd(text: string, graphemes: number): string {
-  const parts = [...segmenter.segment(text)].map((s) => s.segment);
+  const parts = [...segments(text)].map((s) => s.segment);
   return parts.slice(0, Math.max(0, parts.length - graphemes)).join('');
 }
 
@@ -40,7 +42,7 @@ export function truncateBytes(text: string, maxBytes: number, marker = `\n${ELLI
   const budget = maxBytes - Buffer.byteLength(marker);
   let out = '';
   let used = 0;
-  for (const { segment } of segmenter.segment(text)) {
+  for (const { segment } of segments(text)) {
     const size = Buffer.byteLength(segment);
     if (used + size > budget) break;
     out += segment;
