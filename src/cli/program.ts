@@ -2,18 +2,35 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { processIO, type CliIO } from './io.js';
 import { reportError } from './report.js';
-import { registerEventsCommand } from './commands/events.js';
-import { registerCheckCommand } from './commands/check.js';
-import { registerWatchCommand } from './commands/watch.js';
-import { registerRulesCommands } from './commands/rules.js';
-import { registerRulesTestCommand } from './commands/rules-test.js';
-import { registerNotifyCommands } from './commands/notify.js';
-import { registerConfigCommands } from './commands/config.js';
-import { registerOutboxCommands } from './commands/outbox.js';
-import { registerCompletionCommand } from './commands/completion.js';
-import { registerStatusCommand } from './commands/status.js';
 
-export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
+
+/**
+ * Every command, in the order help lists them, each loaded when registered. A run of one command
+ * (cron's `audit check`) registers only that one: building all of them, with their options and
+ * help texts, was a cost paid on every run for a help page nobody asked for.
+ */
+const COMMANDS: [name: string, load: () => Promise<Register>][] = [
+  ['events', async () => (await import('./commands/events.js')).registerEventsCommand],
+  ['check', async () => (await import('./commands/check.js')).registerCheckCommand],
+  ['watch', async () => (await import('./commands/watch.js')).registerWatchCommand],
+  [
+    'rules',
+    async () => {
+      const [{ registerRulesCommands }, { registerRulesTestCommand }] = await Promise.all([import('./commands/rules.js'), import('./commands/rules-test.js')]);
+      return (program, io, setExit) => registerRulesTestCommand(registerRulesCommands(program, io, setExit), io, setExit);
+    },
+  ],
+  ['notify', async () => (await import('./commands/notify.js')).registerNotifyCommands],
+  ['outbox', async () => (await import('./commands/outbox.js')).registerOutboxCommands],
+  ['status', async () => (await import('./commands/status.js')).registerStatusCommand],
+  ['config', async () => (await import('./commands/config.js')).registerConfigCommands],
+  // Completion describes every command, so it is never registered alone.
+  ['completion', async () => (await import('./commands/completion.js')).registerCompletionCommand],
+];
+
+/** The program with every command, or with only `only` (a command's name) when it names one. */
+export async function buildProgram(io: CliIO, setExit: (code: number) => void, only?: string): Promise<Command> {
   const program = new Command('audit')
     .description('Watch Tencent CloudAudit and alert on dangerous activity: root logins, deletions, spend, failure spikes.')
     .version(VERSION, '-V, --version')
@@ -33,21 +50,15 @@ Examples:
 Exit codes: 0 ok, 1 runtime failure, 2 usage or config error, 3 alerts with --fail-on-match.
 Docs: README.md (config reference, crontab and systemd set-up).`,
     );
-  registerEventsCommand(program, io, setExit);
-  registerCheckCommand(program, io, setExit);
-  registerWatchCommand(program, io, setExit);
-  registerRulesTestCommand(registerRulesCommands(program, io, setExit), io, setExit);
-  registerNotifyCommands(program, io, setExit);
-  registerOutboxCommands(program, io, setExit);
-  registerStatusCommand(program, io, setExit);
-  registerConfigCommands(program, io, setExit);
-  registerCompletionCommand(program, io, setExit);
+  const alone = COMMANDS.find(([name]) => name === only && name !== 'completion');
+  const registers = await Promise.all((alone ? [alone] : COMMANDS).map(([, load]) => load()));
+  for (const register of registers) register(program, io, setExit);
   return program;
 }
 
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => (code = c));
+  const program = await buildProgram(io, (c) => (code = c), argv[0]);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
