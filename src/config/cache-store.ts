@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { SecretRef } from './cache-refs.js';
@@ -75,6 +75,9 @@ export function entryFile(dir: string, configPath: string): string {
 /** The entry, or undefined when there is none or it is not one of ours (corrupt, older, foreign). */
 export async function readEntry(file: string, configPath: string): Promise<CacheEntry | undefined> {
   try {
+    // Only what this user wrote and nobody else may change: the entry stands in for the config.
+    const st = await stat(file);
+    if ((process.getuid && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return undefined;
     const entry = JSON.parse(await readFile(file, 'utf8')) as CacheEntry;
     const ok =
       entry?.format === FORMAT && entry.build === BUILD && entry.path === configPath && typeof entry.text === 'string' &&

@@ -124,6 +124,10 @@ describe('the config cache', () => {
     await run();
     const dir = join(work, 'cache', 'cloudaudit-watch');
     const [file] = await readdir(dir);
+    // Writable by others: not trusted, whatever it holds.
+    const { chmod } = await import('node:fs/promises');
+    await chmod(join(dir, file), 0o666);
+    expect((await run()).fromCache).toBe(false);
     for (const junk of ['{not json', JSON.stringify({ format: 1, build: 'other', path: join(work, 'audit.yaml') }), '{"format":1}']) {
       await writeFile(join(dir, file), junk);
       expect((await run()).fromCache).toBe(false);
