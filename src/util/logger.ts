@@ -49,12 +49,24 @@ const EMITTING = LOG_LEVELS.filter((l) => l !== 'silent') as Exclude<LogLevel, '
  */
 export function createLogger(level: LogLevel = 'info', destination: NodeJS.WritableStream | number = 2): Logger {
   let write: (line: string) => void;
-  if (typeof destination === 'number') write = (line) => writeSync(destination, line);
+  if (typeof destination === 'number') write = (line) => writeFully(destination, line);
   else if ((destination as { isTTY?: boolean }).isTTY === true) {
     const pretty = prettyStream(destination, !process.env.NO_COLOR);
     write = (line) => void pretty.write(line);
   } else write = (line) => void destination.write(line);
   return makeLogger(level, {}, (line) => write(redact(line)));
+}
+
+/** The whole line, even into a non-blocking pipe that takes part of it or none for a moment. */
+function writeFully(fd: number, line: string): void {
+  let rest = Buffer.from(line);
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+    }
+  }
 }
 
 function makeLogger(level: LogLevel, bindings: Record<string, unknown>, out: (line: string) => void): Logger {

@@ -59,3 +59,20 @@ describe('the JSON logger (pino-shaped lines without pino)', () => {
     expect(second).toMatchObject({ msg: 'bare', err: { message: 'bare' } });
   });
 });
+
+describe('the JSON logger on a file descriptor', () => {
+  it('writes whole lines to the descriptor', async () => {
+    const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+    const { openSync, closeSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'audit-logger-'));
+    const fd = openSync(join(dir, 'log'), 'w');
+    const logger = createLogger('info', fd);
+    for (let i = 0; i < 100; i++) logger.info({ i, pad: 'x'.repeat(1000) }, 'line');
+    closeSync(fd);
+    const lines = (await readFile(join(dir, 'log'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.i)).toEqual([...Array(100).keys()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
