@@ -69,7 +69,7 @@ const rows = [];
 const work = mkdtempSync(join(tmpdir(), 'audit-bench-'));
 const before = beforeBuild(root, log);
 try {
-  if (only.has('cold')) rows.push(...(await coldStart({ cli, emulatorModule, runs: runs * 5, log })));
+  if (only.has('cold')) rows.push(...(await coldStart({ cli, emulatorModule, runs: runs * 5, log, before })));
   if (only.has('backfill')) rows.push(...(await backfill({ cli, emulatorModule, events: Number(opts['backfill-events']), log })));
   if (only.has('replay')) {
     const large = Number(opts.events);
