@@ -22,12 +22,12 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 /**
- * `audit --help` into a pipe or file, as commander printed it when this build was made
- * (scripts/build.mjs): the same text without loading commander and every command. Commander
- * only wraps to a terminal's width, so a terminal (or a missing file) gets the real thing.
+ * `audit --help` as commander prints it 80 columns wide, made when this build was
+ * (scripts/build.mjs): the same text without loading commander and every command. Only a
+ * terminal narrower than that (or a missing file) gets commander, which wraps to its width.
  */
 function prebuiltHelp(): string | undefined {
-  if (process.stdout.isTTY) return undefined;
+  if (process.stdout.isTTY && (process.stdout.columns ?? 80) < 80) return undefined;
   try {
     return readFileSync(new URL('./help.txt', import.meta.url), 'utf8');
   } catch {

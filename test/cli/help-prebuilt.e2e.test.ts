@@ -15,7 +15,7 @@ function capture() {
   return { stream, text: () => text };
 }
 
-describe('`audit --help` into a pipe (printed from the build\'s help.txt, without commander)', () => {
+describe('`audit --help` (printed from the build\'s help.txt, without commander, unless a terminal is narrower than 80 columns)', () => {
   it.each([['--help'], ['-h']])('%s prints exactly what commander prints, and exits 0', async (flag) => {
     const out = capture();
     const err = capture();
