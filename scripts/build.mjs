@@ -1,5 +1,5 @@
 // Bundles the CLI into dist/ with esbuild: one file per lazily-loaded part, so `audit --version`
-// does not pay for zod, pino or the SDK. Everything is bundled (the SDK's cloudaudit path too),
+// does not pay for zod or the SDK. Everything is bundled (the SDK's cloudaudit path too),
 // so the published package has no runtime dependencies to install.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';

@@ -25,7 +25,7 @@ export function defineAction<O>(cmd: Command, io: CliIO, setExit: SetExit, actio
       if (opts.color === false) io = { ...io, env: { ...io.env, NO_COLOR: '1' } };
       const args = params.slice(0, -2).filter((p) => typeof p === 'string' || Array.isArray(p)).flat();
       try {
-        // Loaded here, not at the top: --help and usage errors never pay for zod, yaml and pino.
+        // Loaded here, not at the top: --help and usage errors never pay for zod and yaml.
         const { createContext } = await import('./context.js');
         const ctx = createContext(opts, io);
         setExit(await action(ctx, opts, args as string[]));

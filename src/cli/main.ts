@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The only module that prints errors and calls process.exit. Commands live in ./commands and
-// are imported when they run, so `audit --version` never loads zod, pino or the SDK.
+// are imported when they run, so `audit --version` never loads zod or the SDK.
 import { readFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 import { VERSION } from '../version.js';
