@@ -227,7 +227,8 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
   if (replay && !until && latest !== '') result.endMs = Date.parse(latest);
   if (stream) streamRetention(result, completeToMs, earliest === '\uffff' ? undefined : [earliest, latest]);
   result.apiCalls = source.stats().apiCalls;
-  if (polled) {
+  // An explicit --since chose its own range: there was no re-read to report.
+  if (polled && !input.since) {
     const observedMs = Math.max(0, ...partitions.map((p) => observedLateness(state.frontier(p), Math.min(nowMs, until!.getTime()))));
     result.lateness = { observedMs, refetchMs: Math.max(0, ...[...ranges.values()].map((r) => r.depthMs)) };
   }

@@ -84,5 +84,10 @@ describe('re-reads follow observed lateness (lateness 15m)', () => {
     expect(fetched / occurred).toBeLessThan(3.2);
     // Every event was seen: new events over the steady runs are what occurred (give or take the edges).
     expect(Math.abs(steady.reduce((n, r) => n + r.new, 0) - occurred)).toBeLessThanOrEqual(3);
+
+    // --since is a range of its own: no re-read to report.
+    const explicit = await runCheck(deps, loaded, { ...req, since: new Date(clock - 5 * MIN) });
+    expect(explicit.summary).not.toHaveProperty('refetchMs');
+    expect(runs.at(-1)).toHaveProperty('refetchMs');
   }, 120_000);
 });
