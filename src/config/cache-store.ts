@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SecretRef } from './cache-refs.js';
 
 declare const __AUDIT_BUILD__: string | undefined;
@@ -95,10 +95,22 @@ export async function readEntry(file: string, configPath: string): Promise<Cache
 export async function writeEntry(file: string, dir: string, entry: CacheEntry): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeDir(dir);
     await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
     await rename(tmp, file);
   } catch {
     await rm(tmp, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * The directory and its parent (~/.cache), one level each: Node 20's recursive mkdir never returns
+ * under some paths (/proc), and a cron run must not hang on a cache it can do without.
+ */
+async function makeDir(dir: string): Promise<void> {
+  for (const d of [dirname(dir), dir]) {
+    await mkdir(d, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
   }
 }

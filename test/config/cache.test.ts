@@ -118,6 +118,12 @@ describe('the config cache', () => {
     expect((rotated.loaded.config.notifiers[1] as { url: string }).url).toContain(env.HOOK_TOKEN);
   });
 
+  it('a cache directory that cannot be made (under /proc, where recursive mkdir never returns) costs only the cache', async () => {
+    env = { XDG_CACHE_HOME: '/proc/audit-no-such-dir', HOOK_TOKEN: fresh('hook-') };
+    await writeConfig();
+    for (const _ of [1, 2]) expect((await run()).fromCache).toBe(false);
+  });
+
   it('ignores a corrupt or foreign entry and replaces it', async () => {
     env.HOOK_TOKEN = fresh('hook-');
     await writeConfig();
