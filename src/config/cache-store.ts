@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { makeDirs } from '../util/make-dirs.js';
 import type { SecretRef } from './cache-refs.js';
 
 declare const __AUDIT_BUILD__: string | undefined;
@@ -95,7 +96,7 @@ export async function readEntry(file: string, configPath: string): Promise<Cache
 export async function writeEntry(file: string, dir: string, entry: CacheEntry): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await makeDir(dir);
+    await makeDirs(dir);
     await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
     await rename(tmp, file);
   } catch {
@@ -103,14 +104,3 @@ export async function writeEntry(file: string, dir: string, entry: CacheEntry): 
   }
 }
 
-/**
- * The directory and its parent (~/.cache), one level each: Node 20's recursive mkdir never returns
- * under some paths (/proc), and a cron run must not hang on a cache it can do without.
- */
-async function makeDir(dir: string): Promise<void> {
-  for (const d of [dirname(dir), dir]) {
-    await mkdir(d, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
-    });
-  }
-}

@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { AuditError } from '../errors.js';
 import type { Logger } from '../util/logger.js';
 import { acquireLock, lockHolder, type StateLock } from './lock.js';
 import { fileStamp } from './retention.js';
 import { openState, type StateStore } from './store.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 /** `state:` from the config, as far as choosing a backend goes. */
 export interface StateBackendConfig {
@@ -90,5 +90,5 @@ export async function withState<T>(config: StateBackendConfig, deps: StateBacken
 
 /** The quarantine file is local with either backend: a run with Redis still needs the directory. */
 export async function ensureDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirs(dir);
 }

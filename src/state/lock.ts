@@ -1,8 +1,9 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { AuditError } from '../errors.js';
 import type { Logger } from '../util/logger.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 /**
  * proper-lockfile holds a lock by creating a directory and touching its mtime every
@@ -43,7 +44,7 @@ export function lockFilePath(dir: string): string {
 export async function acquireLock(dir: string, opts: AcquireLockOptions): Promise<StateLock | null> {
   const target = resolve(dir);
   try {
-    await mkdir(target, { recursive: true, mode: 0o700 });
+    await makeDirs(target);
   } catch (err) {
     throw new AuditError('E_STATE', `${target}: cannot create state directory (${reasonOf(err)})`, { cause: err });
   }

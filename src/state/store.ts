@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AuditError } from '../errors.js';
 import type { Alert, SuppressionStore } from '../rules/model.js';
@@ -12,6 +11,7 @@ import { createOutbox, type Outbox, type OutboxEntry } from '../notifiers/outbox
 import { createHealthBook, type HealthBook } from './health.js';
 import type { Frontier } from '../sources/lateness.js';
 import { frontierOf, frontierRecord, frontierSchema, STATE_FILE, STATE_VERSION, type PartitionHealth, type StateFile } from './schema.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 /** 9999-12-31T23:59:59.999Z: later times do not print as plain ISO-8601. */
 const MAX_TIME_MS = 253_402_300_799_999;
@@ -103,7 +103,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
   const readOnly = opts.readOnly ?? false;
   if (!readOnly) {
     try {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await makeDirs(dir);
       const removed = await removeStaleTempFiles(file);
       if (removed.length > 0) opts.logger.debug({ dir, removed }, 'removed temp files left by an interrupted save');
     } catch (err) {
