@@ -21,6 +21,16 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   }) as typeof process.stdout.write;
 });
 
+// Logs are best effort: a stderr that went away (journald restarted, `2>&1 | head`) must not
+// crash a check before it delivered its alerts; its lines are dropped from then on.
+process.stderr.on('error', () => {
+  process.stderr.write = ((_chunk: unknown, encoding?: unknown, callback?: unknown) => {
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') queueMicrotask(() => done());
+    return true;
+  }) as typeof process.stderr.write;
+});
+
 /**
  * `audit --help` as commander prints it 80 columns wide, made when this build was
  * (scripts/build.mjs): the same text without loading commander and every command. Only a

@@ -57,14 +57,21 @@ export function createLogger(level: LogLevel = 'info', destination: NodeJS.Writa
   return makeLogger(level, {}, (line) => write(redact(line)));
 }
 
-/** The whole line, even into a non-blocking pipe that takes part of it or none for a moment. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * The whole line, even into a non-blocking pipe that takes part of it or none for a moment
+ * (waiting 10 ms between tries, not spinning). Logging is best effort: a closed or failing
+ * stderr (EPIPE) drops the line rather than failing the check, whose alerts matter more.
+ */
 function writeFully(fd: number, line: string): void {
   let rest = Buffer.from(line);
   while (rest.length > 0) {
     try {
       rest = rest.subarray(writeSync(fd, rest));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+      Atomics.wait(pause, 0, 0, 10);
     }
   }
 }

@@ -36,3 +36,21 @@ describe('a reader that went away', () => {
     expect(again.stdout).toBe('');
   });
 });
+
+describe('a stderr that went away (journald restarted, `2>&1 | head`)', () => {
+  it('a check at debug level still prints and saves every alert, and exits 0', async () => {
+    const input = path.join(ROOT, 'examples/events.ndjson');
+    const child = spawn(process.execPath, [CLI, 'check', '--input', input, '--output', 'json', '--log-level', 'debug'], { cwd: box.dir, env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stderr.destroy();
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+    expect(code).toBe(0);
+    const alerts = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(alerts.length).toBeGreaterThan(10);
+    // Saved too: the next run raises nothing again.
+    const again = await box.run(['check', '--input', input, '--output', 'json', '--log-level', 'error']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe('');
+  });
+});
