@@ -48,8 +48,7 @@ export interface CheckSummary {
   pending: number;
   apiCalls: number;
   /** A polled source: the most lateness its events showed (24 h), and how far behind its checkpoint this run re-read. */
-  lateMs?: number;
-  refetchMs?: number;
+  lateMs?: number; refetchMs?: number;
   ms: number;
 }
 
@@ -239,13 +238,10 @@ export function checkSession(deps: CheckDeps, loaded: LoadedConfig, prepared: Pr
     await lock?.release();
     await backend?.close();
   }
-
 }
-
 
 /** How long deliveries under way may take to finish after a stop request. */
 export const STOP_GRACE_MS = 10_000;
-
 
 /** One `audit check`. */
 export async function runCheck(deps: CheckDeps, loaded: LoadedConfig, req: CheckRequest, signal?: AbortSignal) {
