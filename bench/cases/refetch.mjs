@@ -10,41 +10,20 @@
 //   prompt     every event listed as soon as it happened;
 //   realistic  most listed 5 s after they happened, one in ten 50 s after.
 // Calls are paced at the API's 20 a second (about 5 minutes in all).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../lib/proc.mjs';
 import { records } from '../lib/synth.mjs';
-import { summaryOf } from './cron.mjs';
+import { summaryOf, writeConfig } from './cron.mjs';
 
 const PER_MINUTE = 1000;
 const LATENESS_MIN = 15;
 const LEARN_MIN = 60;
 const LEARN_STEP_MIN = 30;
 const STEADY_RUNS = 20;
-const REGION = 'ap-guangzhou';
+const REGION = 'ap-guangzhou'; // cron.mjs's config watches this one
 const MIN = 60_000;
-
-function writeConfig(dir, emulator, { secretId, secretKey }) {
-  const path = join(dir, 'audit.yaml');
-  writeFileSync(
-    path,
-    `source:
-  provider: tencentcloud
-  region: ${REGION}
-  endpoint: ${emulator.url}
-  credentials: { secretId: ${secretId}, secretKey: ${secretKey} }
-  lateness: ${LATENESS_MIN}m
-  maxRequestsPerSecond: 20
-rules:
-  - builtin: recommended
-notifiers: []
-state:
-  dir: ${join(dir, 'state')}
-`,
-  );
-  return path;
-}
 
 async function account({ label, delayOf, cli, emulatorModule, log }) {
   const { startEmulator, makeEvent, TEST_SECRET_ID, TEST_SECRET_KEY } = await import(emulatorModule);
@@ -63,7 +42,7 @@ async function account({ label, delayOf, cli, emulatorModule, log }) {
   const login = makeEvent({ name: 'ConsoleLogin', time: new Date(loginAt), region: REGION, sourceIp: '203.0.113.7' });
   emulator.addEvents([login], new Date(loginAt + 14 * MIN));
   const work = mkdtempSync(join(tmpdir(), 'audit-bench-refetch-'));
-  const config = writeConfig(work, emulator, { secretId: TEST_SECRET_ID, secretKey: TEST_SECRET_KEY });
+  const config = writeConfig(work, emulator, { secretId: TEST_SECRET_ID, secretKey: TEST_SECRET_KEY }, LATENESS_MIN);
   const steady = [];
   let raised = 0;
   let missed = -1;

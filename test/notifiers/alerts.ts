@@ -36,7 +36,7 @@ export function makeAlert(over: { id?: string; rule?: string; severity?: Severit
   };
 }
 
-/** A stream that keeps what is written, for stdout notifiers and pino logs. */
+/** A stream that keeps what is written, for stdout notifiers, logs and CLI output. */
 export function capture(): Writable & { text(): string } {
   const chunks: string[] = [];
   const stream = new Writable({

@@ -1,13 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
-import { runCheck, type CheckRequest, type CheckSummary } from '../../src/pipeline.js';
+import { runCheck, type CheckSummary } from '../../src/pipeline.js';
 import { LEARN_MS } from '../../src/sources/lateness.js';
-import { createLogger } from '../../src/util/logger.js';
 import { startEmulator, TEST_SECRET_ID, TEST_SECRET_KEY, type Emulator } from '../helpers/emulator/index.js';
+import { inProcessCheck } from '../helpers/in-process.js';
 import { quietCall, rootLogin } from './harness.js';
 
 let emulator: Emulator | undefined;
@@ -39,25 +37,15 @@ describe('re-reads follow observed lateness (lateness 15m)', () => {
     emulator.addEvents([login], new Date(loginAt + 14 * MIN));
 
     work = await mkdtemp(join(tmpdir(), 'audit-lateness-'));
-    const path = join(work, 'audit.yaml');
-    const text = JSON.stringify({
-      source: { endpoint: emulator.url, credentials: { secretId: TEST_SECRET_ID, secretKey: TEST_SECRET_KEY }, lateness: '15m' },
-      rules: [{ builtin: 'root-console-login' }],
-      notifiers: [],
-      state: { dir: join(work, 'state') },
-    });
-    const loaded = { config: parseConfig(text, {}, path), path, baseDir: work };
-    let out = '';
-    const stdout = new Writable({ write: (chunk, _e, cb) => ((out += String(chunk)), cb()) });
-    const deps = { logger: createLogger('silent'), env: {}, now: () => new Date(clock), stdout, cwd: work };
-    const req: CheckRequest = { output: 'json', dryRun: false, noState: false, failOnMatch: false, lockTimeoutMs: 5_000 };
+    const source = { endpoint: emulator.url, credentials: { secretId: TEST_SECRET_ID, secretKey: TEST_SECRET_KEY }, lateness: '15m' };
+    const check = inProcessCheck(work, { source }, () => new Date(clock));
+    const { deps, loaded, req } = check;
 
     const runs: (CheckSummary & { at: number; raised: string[] })[] = [];
     for (clock = t0; clock <= t0 + 125 * MIN; clock += MIN) {
-      out = '';
       const r = await runCheck(deps, loaded, req);
       expect(r.code).toBe(0);
-      runs.push({ ...r.summary!, at: clock, raised: out.split('\n').filter(Boolean).map((l) => JSON.parse(l).event.id) });
+      runs.push({ ...r.summary!, at: clock, raised: check.take().map((a) => a.event.id) });
     }
 
     // Raised once, by the first run after it showed up that reached back to it: the sweep.

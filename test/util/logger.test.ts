@@ -1,16 +1,10 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/util/logger.js';
+import { capture as captureStream } from '../notifiers/alerts.js';
 
 function capture() {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return { stream, lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+  const stream = captureStream();
+  return { stream, lines: () => stream.text().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
 }
 
 describe('the JSON logger (pino-shaped lines without pino)', () => {

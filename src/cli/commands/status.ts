@@ -19,7 +19,7 @@ export function registerStatusCommand(program: Command, io: CliIO, setExit: SetE
   defineAction<{ output?: 'text' | 'json' }>(
     program
       .command('status')
-      .description('per partition: checkpoint, lag, last run and error; pending deliveries, quarantine, firstSeen baselines. Exit 1 when a partition lags past health.maxLag')
+      .description('per partition: checkpoint, lag, observed lateness and re-read depth, last run and error; pending deliveries, quarantine, firstSeen baselines. Exit 1 when a partition lags past health.maxLag')
       .addOption(outputOption())
       .addHelpText('after', '\nExamples:\n  $ audit status\n  $ audit status --output json | jq \'.partitions[] | select(.lagging)\''),
     io,

@@ -1,17 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config/load.js';
 import { prepareRules } from '../../../src/config/validate.js';
-import { checkSession, type CheckRequest } from '../../../src/pipeline.js';
+import { checkSession } from '../../../src/pipeline.js';
 import { kafkaSource } from '../../../src/sources/kafka/index.js';
 import { ALL_TIME } from '../../../src/sources/types.js';
 import { createLogger } from '../../../src/util/logger.js';
 import { makeActionTrailEvent } from '../../helpers/actiontrail-emulator/index.js';
 import { makeCloudTrailEvent } from '../../helpers/cloudtrail-emulator/index.js';
 import { makeEvent } from '../../helpers/emulator/index.js';
+import { inProcessCheck } from '../../helpers/in-process.js';
 import { haveKcat, startMockKafka, type MockKafka } from '../../helpers/kafka.js';
 
 let cluster: MockKafka | undefined;
@@ -32,20 +31,9 @@ const rootLogins = () => [
 
 async function session(topic: string, group: string) {
   work ??= await mkdtemp(join(tmpdir(), 'audit-kafka-'));
-  const path = join(work, 'audit.yaml');
-  const text = JSON.stringify({
-    source: { provider: 'kafka', brokers: cluster!.brokers, topic, group, maxWaitMs: 2_000 },
-    rules: [{ builtin: 'root-console-login' }],
-    notifiers: [],
-    state: { dir: join(work, 'state') },
-  });
-  const loaded = { config: parseConfig(text, {}, path), path, baseDir: work };
-  let out = '';
-  const stdout = new Writable({ write: (chunk, _e, cb) => ((out += String(chunk)), cb()) });
-  const deps = { logger: createLogger('silent'), env: {}, now: () => new Date(), stdout, cwd: work };
-  const req: CheckRequest = { output: 'json', dryRun: false, noState: false, failOnMatch: false, lockTimeoutMs: 5_000 };
+  const { deps, loaded, req, printed } = inProcessCheck(work, { source: { provider: 'kafka', brokers: cluster!.brokers, topic, group, maxWaitMs: 2_000 } });
   const s = checkSession(deps, loaded, await prepareRules(loaded));
-  return { run: () => s.run(req), alerts: () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: { id: string; provider: string } }) };
+  return { run: () => s.run(req), alerts: printed };
 }
 
 
