@@ -23,7 +23,8 @@ async function buildId() {
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
+  // The replay worker (sources/file/parallel/) is an entry of its own, sharing the chunks.
+  entryPoints: { cli: 'src/cli/main.ts', 'file-worker': 'src/sources/file/parallel/worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -157,7 +157,8 @@ export async function evaluate(deps: Pick<PipelineDeps, 'logger' | 'now'>, input
     if (!replay || input.since) result.startMs = Math.min(result.startMs, range.start.getTime());
     logger.debug({ partition, start: range.start.toISOString(), end: range.end.toISOString() }, 'fetching');
     try {
-      for await (const [batch, swept] of fetchPlanned(source, partition, range, { signal: input.signal, onProgress: input.onProgress })) {
+      const judge = enrich ? undefined : { ruleSet, nowMs, everyMatch: input.onMatch !== undefined };
+      for await (const [batch, swept] of fetchPlanned(source, partition, range, { signal: input.signal, onProgress: input.onProgress, judge })) {
         for (const event of batch) {
           if (!seenThisRun.add(event.id)) continue; // overlapping slices or pages may repeat an event
           result.fetched++;

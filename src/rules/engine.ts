@@ -2,6 +2,7 @@ import type { AuditEvent } from '../events/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Locale } from '../util/locale.js';
 import type { CompiledRule, RuleSet } from './compile.js';
+import { fullEvent, matchedRules } from './deferred.js';
 import { memorySuppression, type Alert, type SuppressionStore } from './model.js';
 import type { RuleRuntime, RuleStart, RuleState } from './types/define.js';
 
@@ -149,11 +150,13 @@ export function createEngine(ruleSet: RuleSet, options: EngineOptions): Engine {
     const ms = lastMs;
     if (ms > maxMs) maxMs = ms;
     let out: Alert[] | undefined;
-    const candidates = ruleSet.candidates(event.name);
+    // Judged on a worker thread already (rules/deferred.ts): its matches are all that is left to push.
+    const judged = matchedRules(event);
+    const candidates = judged ?? ruleSet.candidates(event.name);
     for (let i = 0; i < candidates.length; i++) {
       const rule = candidates[i];
-      if (!rule.test(event)) continue;
-      onMatch?.(rule, event);
+      if (judged === undefined && !rule.test(event)) continue;
+      if (onMatch) onMatch(rule, fullEvent(event));
       const alert = states[rule.index].push(event, ms, fresh);
       if (alert) (out ??= []).push(alert);
     }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { storedEventSchema, type AuditEvent } from '../events/index.js';
+import { fullEvent } from './deferred.js';
 import type { Group } from './group.js';
 
 /** Matching events whose time falls in (b - bucket, b], for one group. */
@@ -67,7 +68,7 @@ export function writeWindowSnapshot(clock: WindowClock, groups: Map<string, Grou
     groups: [...groups].map(([key, gs]) => [
       key,
       gs.group,
-      [...gs.buckets].map(([b, k]) => [b, k.n, k.lastMs, k.lastId, k.last ?? null, k.values ? [...k.values] : null] as const),
+      [...gs.buckets].map(([b, k]) => [b, k.n, k.lastMs, k.lastId, k.last ? fullEvent(k.last) : null, k.values ? [...k.values] : null] as const),
     ]) as WindowSnapshot['groups'],
   };
 }

@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../events/index.js';
 import { describeAlert, fingerprint } from './alert.js';
+import { fullEvent } from './deferred.js';
 import type { CompiledRule } from './compile.js';
 import type { Group } from './group.js';
 import type { Alert } from './model.js';
@@ -99,7 +100,7 @@ export function createWindowRule(rule: CompiledRule, runtime: RuleRuntime, init:
       time: end,
       rule: { id, title, severity },
       summary: '',
-      event: last.last!,
+      event: fullEvent(last.last!),
       count: value,
       group: gs.group,
       window: { start: isoTime(T - w), end },

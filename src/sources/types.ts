@@ -19,6 +19,12 @@ export interface FetchOptions {
    * an API that lists newest first gives pages newest first. A file already streams in order.
    */
   order?: 'time' | 'arrival';
+  /**
+   * The run's rules, for a source that can judge events ahead of the engine (a large recorded
+   * file, on worker threads: sources/file/parallel/); absent when events must reach the engine
+   * unjudged (an enrichment stage first).
+   */
+  judge?: { ruleSet: import('../rules/compile.js').RuleSet; nowMs: number; everyMatch: boolean };
 }
 
 export interface StreamProgress {

@@ -8,6 +8,7 @@ export const countRule = defineRuleType({
   type: 'count',
   key: 'count',
   windowed: true,
+  deferredFields: () => [],
   snapshot: windowSnapshotSchema,
   options: z
     .strictObject({

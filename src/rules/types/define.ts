@@ -61,6 +61,12 @@ export interface RuleTypePlugin<O extends z.ZodType = z.ZodType> {
   windowed: boolean;
   /** How many windows back an evaluation point reads: 2 for a spike, which compares with the window before. */
   lookbackWindows?: number;
+  /**
+   * Field paths (besides groupBy and the id) the state reads from an event when it is pushed,
+   * if it keeps the event only to show it in an alert or a snapshot (rules/deferred.ts): such a
+   * rule can count stand-ins of events judged on another thread. Absent: it needs whole events.
+   */
+  deferredFields?: (rule: Record<string, unknown>) => string[];
   /** The shape of what `snapshot()` writes; a stored snapshot that does not match is not restored. */
   snapshot?: z.ZodType;
   /** `options` is the rule's value under `key`, as `options` parsed it. */

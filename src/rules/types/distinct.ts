@@ -10,6 +10,7 @@ export const distinctRule = defineRuleType({
   type: 'distinct',
   key: 'distinct',
   windowed: true,
+  deferredFields: (rule) => [(rule.distinct as { field: string }).field],
   snapshot: windowSnapshotSchema,
   options: z
     .strictObject({

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { storedEventSchema, type AuditEvent } from '../../events/index.js';
+import { fullEvent } from '../deferred.js';
 import type { Group } from '../group.js';
 
 /** The matching events of one group whose time falls in (b - bucket, b]. */
@@ -46,7 +47,7 @@ export const flatlineSnapshotSchema = z.object({
 type FlatSnapshot = z.infer<typeof flatlineSnapshotSchema>;
 
 const out = (ms: number) => (Number.isFinite(ms) ? ms : null);
-const row = (b: number, k: FlatBucket) => [b, k.n, k.lastMs, k.last] as [number, number, number, AuditEvent];
+const row = (b: number, k: FlatBucket) => [b, k.n, k.lastMs, fullEvent(k.last)] as [number, number, number, AuditEvent];
 
 export function writeFlatline(clock: FlatClock, groups: Map<string, FlatGroup>): FlatSnapshot {
   return {

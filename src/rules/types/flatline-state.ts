@@ -1,5 +1,6 @@
 import { describeAlert, fingerprint } from '../alert.js';
 import type { CompiledRule } from '../compile.js';
+import { fullEvent } from '../deferred.js';
 import type { Group } from '../group.js';
 import type { Alert } from '../model.js';
 import type { RuleInit, RuleRuntime, RuleState } from './define.js';
@@ -62,7 +63,7 @@ export function createFlatlineState(rule: CompiledRule, runtime: RuleRuntime, in
     if (!runtime.allowed(rule, key, T)) return undefined;
     const { id, title, severity } = rule.rule;
     const end = isoTime(T);
-    const alert: Alert = { id: fingerprint(id, key, end), time: end, rule: { id, title, severity }, summary: '', event: last.last, count: n, group: gs.group, window: { start: isoTime(T - w), end } };
+    const alert: Alert = { id: fingerprint(id, key, end), time: end, rule: { id, title, severity }, summary: '', event: fullEvent(last.last), count: n, group: gs.group, window: { start: isoTime(T - w), end } };
     describeAlert(rule.rule, alert, runtime.locales);
     return alert;
   }

@@ -15,6 +15,7 @@ export const flatlineRule = defineRuleType({
   type: 'flatline',
   key: 'flatline',
   windowed: true,
+  deferredFields: () => [],
   snapshot: flatlineSnapshotSchema,
   options: z
     .strictObject({

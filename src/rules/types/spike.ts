@@ -12,6 +12,7 @@ export const spikeRule = defineRuleType({
   type: 'spike',
   key: 'spike',
   windowed: true,
+  deferredFields: () => [],
   snapshot: windowSnapshotSchema,
   lookbackWindows: 2,
   options: z

@@ -3,6 +3,7 @@ import type { AuditEvent } from '../../events/index.js';
 import { AuditError, isAuditError } from '../../errors.js';
 import { requireRecordFormat, type RecordFormat } from './formats.js';
 import { openInput } from './open.js';
+import { judgedBatches, type ParallelOptions } from './parallel/index.js';
 import { orderByFirstEvent } from './order.js';
 import { notes as makeNotes, recordHandler, SKIPPED, type Notes } from './records.js';
 import { streamBatches } from './stream.js';
@@ -15,6 +16,8 @@ export interface RecordedEventsIO {
   skipped?: (reason: string) => void;
   /** Every record read as this provider's (formats.ts), instead of detected per record. */
   format?: string;
+  /** Large NDJSON files judged on worker threads (parallel/): with the run's rules only. */
+  parallel?: ParallelOptions;
 }
 
 /**
@@ -33,8 +36,8 @@ export async function* readRecordedBatches(input: string, io: RecordedEventsIO):
   const label = input === '-' ? 'stdin' : input;
   const notes = makeNotes(io.warn, io.skipped);
   try {
-    if (input !== '-' && (await isDirectory(input))) yield* readDirectory(input, io.stdin, notes, forced);
-    else yield* streamBatches(await openInput(input, io.stdin, label), label, recordHandler(label, notes, forced));
+    if (input !== '-' && (await isDirectory(input))) yield* readDirectory(input, io, notes, forced);
+    else yield* fileBatches(input, label, io, notes, forced);
   } finally {
     notes.finish(label);
   }
@@ -55,7 +58,8 @@ function problemOf(err: unknown, path: string): string {
  * files each cover a few minutes, in order or nearly so; the engine tolerates the rest up to
  * `lateness`). A file that cannot be read is warned about and set aside, never fatal.
  */
-async function* readDirectory(dir: string, stdin: NodeJS.ReadableStream, notes: Notes, forced: RecordFormat | undefined): AsyncGenerator<AuditEvent[]> {
+async function* readDirectory(dir: string, io: RecordedEventsIO, notes: Notes, forced: RecordFormat | undefined): AsyncGenerator<AuditEvent[]> {
+  const { stdin } = io;
   let files: string[];
   try {
     files = await listLogFiles(dir, (path, why) => notes.say(`${path}: ${why}${SKIPPED}`));
@@ -67,9 +71,15 @@ async function* readDirectory(dir: string, stdin: NodeJS.ReadableStream, notes: 
   const ordered = await orderByFirstEvent(files, stdin, forced, (path, err) => notes.say(`${problemOf(err, path)}${SKIPPED}`));
   for (const path of ordered) {
     try {
-      yield* streamBatches(await openInput(path, stdin, path), path, recordHandler(path, notes, forced));
+      yield* fileBatches(path, path, io, notes, forced);
     } catch (err) {
       notes.say(`${problemOf(err, path)}${SKIPPED}`);
     }
   }
+}
+
+/** One file (or stdin): split among worker threads when it is large NDJSON and the rules came along, else read here. */
+async function* fileBatches(input: string, label: string, io: RecordedEventsIO, notes: Notes, forced: RecordFormat | undefined): AsyncGenerator<AuditEvent[]> {
+  const parallel = input === '-' || !io.parallel ? undefined : await judgedBatches(input, notes, forced, io.parallel);
+  yield* parallel ?? streamBatches(await openInput(input, io.stdin, label), label, recordHandler(label, notes, forced));
 }

@@ -53,9 +53,10 @@ function containerOf(value: unknown): unknown[] | null {
  * Per-record format detection (formats.ts), unless `forced`: one file may mix API pages, API
  * events, bare provider records and already-normalized events.
  */
-export function recordHandler(label: string, notes: Notes, forced?: RecordFormat): RecordHandler {
+export function recordHandler(label: string, notes: Notes, forced?: RecordFormat, report?: (line: number, msg: string) => void): RecordHandler {
   let line = 0;
-  const say = (msg: string) => notes.say(`${label}:${line}: ${msg}`);
+  // `report`: a worker thread's lines are numbered from its piece of the file, renumbered where they are said.
+  const say = report ? (msg: string) => report(line, msg) : (msg: string) => notes.say(`${label}:${line}: ${msg}`);
   const ctx = { warn: say };
 
   const record = (value: unknown, out: AuditEvent[]) => {

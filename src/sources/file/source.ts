@@ -15,6 +15,19 @@ export const fileOptions = z
       .min(1)
       .optional()
       .describe('Read every record as this provider\'s (tencentcloud, alibabacloud, aws, or normalized for events this tool wrote), as --provider does. Default: detected per record.'),
+    threads: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('Worker threads that read and judge a large NDJSON file (--threads); 1 reads on one thread. Default: one per CPU for files of 16 MiB or more.'),
+    parallelFrom: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Files at least this many bytes are split among the threads (default 16777216).'),
     ...sourceCommonFields,
   })
   .describe('Events from a recorded file, as `--input` reads them: replays past events through the rules.');
@@ -36,11 +49,12 @@ export const fileSource = defineSource({
       replay: true,
       partitions: () => [`file:${opts.path}`],
       stats: () => ({ apiCalls: 0, retries: 0 }),
-      async *fetch(_partition, range): AsyncIterable<AuditEvent[]> {
+      async *fetch(_partition, range, options): AsyncIterable<AuditEvent[]> {
         // Compared as text: normalized times are all ISO-8601 UTC with milliseconds, so order is text order.
         const start = range.start.toISOString();
         const end = range.end.toISOString();
-        for await (const batch of readRecordedBatches(opts.path, io)) {
+        const parallel = { judge: options?.judge, threads: opts.threads, minBytes: opts.parallelFrom };
+        for await (const batch of readRecordedBatches(opts.path, { ...io, parallel })) {
           let keep = true;
           for (const e of batch) if (e.time < start || e.time > end) keep = false;
           if (keep) yield batch;

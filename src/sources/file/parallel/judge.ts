@@ -1,0 +1,133 @@
+import { closeSync, openSync } from 'node:fs';
+import { insanity, type AuditEvent } from '../../../events/index.js';
+import { candidateIndex } from '../../../rules/candidates.js';
+import type { CompiledRule } from '../../../rules/compile.js';
+import { compileWhen } from '../../../rules/when.js';
+import { requireRecordFormat } from '../formats.js';
+import { notes, recordHandler } from '../records.js';
+import { splitPiece } from './split.js';
+import { DEFERRED, PLAIN, WHOLE, type JudgedBatch, type JudgeSetup, type Piece, type PieceResult } from './protocol.js';
+
+interface Matcher {
+  candidates(name: string): readonly CompiledRule[];
+  fields: (string[] | null)[];
+}
+
+/** The rules' conditions, compiled on this thread exactly as the main thread compiled them (rules/compile.ts). */
+function matcher(setup: JudgeSetup): Matcher {
+  const rules = setup.whens.map((when, index) => {
+    const compiled = compileWhen(when, ['when'], [])!;
+    return { index, test: compiled.test, names: compiled.names, nameTest: compiled.nameTest } as unknown as CompiledRule;
+  });
+  return { candidates: candidateIndex(rules), fields: setup.fields };
+}
+
+/** Judges pieces of files for one run: everything but what needs the run's order (dedupe, windows, state). */
+export function pieceJudge(setup: JudgeSetup): (piece: Piece) => PieceResult {
+  const m = matcher(setup);
+  const forced = setup.format === undefined ? undefined : requireRecordFormat(setup.format, 'format');
+  // The union of the fields the matched rules read, per set of matched rules.
+  const unions = new Map<string, string[] | null>();
+  const fieldsOf = (matched: number[]): string[] | null => {
+    const key = matched.join(',');
+    let keys = unions.get(key);
+    if (keys === undefined) {
+      const lists = matched.map((i) => m.fields[i]);
+      keys = lists.some((l) => l === null) ? null : [...new Set(lists.flat() as string[])].filter((k) => k !== 'id' && k !== 'time');
+      unions.set(key, keys);
+    }
+    return keys;
+  };
+
+  return (piece) => {
+    const fd = openSync(piece.path, 'r');
+    try {
+      const batches: JudgedBatch[] = [];
+      let out = batchWriter();
+      let warnings: (number | string)[] = [];
+      const handler = recordHandler(piece.path, notes(() => {}), forced, (line, msg) => void warnings.push(line, msg));
+      const events: AuditEvent[] = [];
+      const matched: number[] = [];
+      const lines = splitPiece(fd, piece, {
+        line(text, line, pos, size) {
+          let value: unknown;
+          try {
+            value = JSON.parse(text);
+          } catch {
+            // The first line parsed (or the file would not be split): a broken line is skipped, as stream.ts does.
+            return handler.skip(line, 'not JSON');
+          }
+          events.length = 0;
+          handler.handle(value, line, events);
+          for (let k = 0; k < events.length; k++) {
+            const e = events[k];
+            if (insanity(e, setup.nowMs) !== undefined) {
+              out.add(e, pos, size, k, WHOLE, null, undefined);
+              continue;
+            }
+            matched.length = 0;
+            const candidates = m.candidates(e.name);
+            for (let i = 0; i < candidates.length; i++) if (candidates[i].test(e)) matched.push(candidates[i].index);
+            if (matched.length === 0) out.add(e, pos, size, k, PLAIN, null, undefined);
+            else {
+              const keys = setup.everyMatch ? null : fieldsOf(matched);
+              out.add(e, pos, size, k, keys === null ? WHOLE : DEFERRED, matched, keys ?? undefined);
+            }
+          }
+        },
+        cut() {
+          batches.push(out.done(warnings));
+          out = batchWriter();
+          warnings = [];
+        },
+      });
+      return { batches, lines };
+    } finally {
+      closeSync(fd);
+    }
+  };
+}
+
+function batchWriter() {
+  const text: string[] = [];
+  const lens: number[] = [];
+  const pos: number[] = [];
+  const size: number[] = [];
+  const sub: number[] = [];
+  const kind: number[] = [];
+  const rules: number[] = [];
+  const fields: Record<string, unknown>[] = [];
+  return {
+    add(e: AuditEvent, at: number, bytes: number, k: number, how: number, matched: number[] | null, keys: string[] | undefined) {
+      text.push(e.id, e.time);
+      lens.push(e.id.length, e.time.length);
+      pos.push(at);
+      size.push(bytes);
+      sub.push(k);
+      kind.push(how);
+      if (how !== PLAIN) {
+        if (matched === null) rules.push(-1);
+        else rules.push(matched.length, ...matched);
+      }
+      if (keys !== undefined) {
+        const picked: Record<string, unknown> = {};
+        for (const key of keys) picked[key] = (e as unknown as Record<string, unknown>)[key];
+        fields.push(picked);
+      }
+    },
+    done(warnings: (number | string)[]): JudgedBatch {
+      return {
+        n: kind.length,
+        text: text.join(''),
+        lens: Uint32Array.from(lens),
+        pos: Float64Array.from(pos),
+        size: Uint32Array.from(size),
+        sub: Uint32Array.from(sub),
+        kind: Uint8Array.from(kind),
+        rules: Int32Array.from(rules),
+        fields,
+        warnings,
+      };
+    },
+  };
+}
