@@ -23,6 +23,8 @@ export interface CheckOptions {
   /** --provider: the record format of every record of --input. */
   provider?: string;
   learnOnly?: boolean;
+  /** --threads: worker threads for a large --input file. */
+  threads?: string;
 }
 
 /** `audit check`: what cron runs. */
@@ -42,6 +44,7 @@ export function registerCheckCommand(program: Command, io: CliIO, setExit: SetEx
       .option('--fail-on-match', 'exit 3 when any alert is raised')
       .option('--learn-only', 'record baselines (firstSeen) and window history in the state without raising or sending any alert')
       .addOption(new Option('--lock-timeout <duration>', 'how long to wait for another run to finish').default('30s'))
+      .addOption(threadsOption())
       .addOption(profileOption())
       .addHelpText(
         'after',
@@ -98,6 +101,18 @@ export function checkRequest(flags: CheckOptions, now: Date, stdout: { isTTY?: b
   };
 }
 
+/** `--threads N`: a large NDJSON file is read and judged on N worker threads; 1 reads it on one thread. */
+export function threadsOption(): Option {
+  return new Option('--threads <n>', 'worker threads that read and judge a large --input file (NDJSON of 16 MiB or more); 1 for one thread (default: one per CPU)');
+}
+
+export function parseThreads(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new AuditError('E_USAGE', `--threads: expected a whole number from 1 to 64, got "${text.slice(0, 20)}"`);
+  return n;
+}
+
 /** --provider, checked against the record formats; only with --input. */
 export async function inputFormat(flags: { provider?: string; input?: string }, inputFlag = '--input'): Promise<string | undefined> {
   if (flags.provider === undefined) return undefined;
@@ -107,13 +122,13 @@ export async function inputFormat(flags: { provider?: string; input?: string }, 
 }
 
 /**
- * The run reads --input as a file source in place of the configured ones; with a format, that
- * source is given here (the request carries only the path), with the lateness the run would use.
+ * The run reads --input as a file source in place of the configured ones; with a format or
+ * --threads, that source is given here (the request carries only the path), with the lateness the run would use.
  */
-function withInputFormat(loaded: LoadedConfig, req: CheckRequest, format: string | undefined): [LoadedConfig, CheckRequest] {
-  if (format === undefined || req.input === undefined) return [loaded, req];
+function withInputFormat(loaded: LoadedConfig, req: CheckRequest, format: string | undefined, threads?: number): [LoadedConfig, CheckRequest] {
+  if ((format === undefined && threads === undefined) || req.input === undefined) return [loaded, req];
   const lateness = Math.max(...loaded.config.sources.map((s) => s.lateness));
-  const source = { provider: 'file' as const, path: req.input, format, lateness };
+  const source = { provider: 'file' as const, path: req.input, format, lateness, threads };
   return [{ ...loaded, config: { ...loaded.config, sources: [source] } }, { ...req, input: undefined }];
 }
 
@@ -123,7 +138,7 @@ function withInputFormat(loaded: LoadedConfig, req: CheckRequest, format: string
  */
 export async function runCheckCommand(ctx: CommandContext, flags: CheckOptions): Promise<number> {
   const format = await inputFormat(flags);
-  const [loaded, req] = withInputFormat(withConfigProfile(await ctx.config(), flags.profile), checkRequest(flags, ctx.io.now(), ctx.io.stdout), format);
+  const [loaded, req] = withInputFormat(withConfigProfile(await ctx.config(), flags.profile), checkRequest(flags, ctx.io.now(), ctx.io.stdout), format, parseThreads(flags.threads));
   const { runCheck } = await import('../../pipeline.js');
   const { io } = ctx;
   const stop = new AbortController();

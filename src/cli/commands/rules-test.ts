@@ -6,7 +6,7 @@ import type { LoadedRule } from '../../rules/compile.js';
 import { defineAction, type SetExit } from '../define.js';
 import type { CliIO } from '../io.js';
 import { outputOption, parseRange, providerOption, resolveOutput } from '../options.js';
-import { inputFormat } from './check.js';
+import { inputFormat, parseThreads, threadsOption } from './check.js';
 import type { RulesIO } from './rules.js';
 
 /** 15 minutes, as `source.lateness` defaults to. */
@@ -19,6 +19,7 @@ export interface RulesTestFlags {
   until?: string;
   output?: 'text' | 'json';
   provider?: string;
+  threads?: string;
 }
 
 /** `audit rules test RULES --events FILE`: a replay through the same pipeline as `audit check --input`. */
@@ -34,6 +35,7 @@ export function registerRulesTestCommand(rules: Command, io: CliIO, setExit: Set
       .option('-s, --since <when>', 'the first evaluation point of window rules; events one lookback before it are history only (default: the first event)')
       .option('-u, --until <when>', 'the last evaluation point of window rules (default: the first at or after the latest event)')
       .addOption(outputOption())
+      .addOption(threadsOption())
       .addHelpText(
         'after',
         '\nExamples:\n  $ audit rules test rules/deletions.yaml --events examples/events.ndjson\n  $ audit rules test builtin:recommended --events examples/events.ndjson --expect expect.yaml',
@@ -43,7 +45,7 @@ export function registerRulesTestCommand(rules: Command, io: CliIO, setExit: Set
     async (ctx, opts, [rulesFile]) => {
       const { start: since, end: until } = parseRange(opts.since, opts.until, ctx.io.now());
       const format = await inputFormat({ provider: opts.provider, input: opts.events }, '--events');
-      return rulesTest(rulesFile, { events: opts.events, format, expect: opts.expect, output: resolveOutput(opts.output, ctx.io.stdout), since, until }, { ...ctx.io, logger: ctx.logger });
+      return rulesTest(rulesFile, { events: opts.events, format, expect: opts.expect, output: resolveOutput(opts.output, ctx.io.stdout), since, until, threads: parseThreads(opts.threads) }, { ...ctx.io, logger: ctx.logger });
     },
   );
 }
@@ -53,6 +55,8 @@ export interface RulesTestOptions {
   events: string;
   /** The provider every record is read as (`--provider`); default detected per record. */
   format?: string;
+  /** Worker threads for a large events file (`--threads`). */
+  threads?: number;
   /** Path to a YAML map: rule id → expected alert count, or list of alerted event ids. */
   expect?: string;
   output: 'text' | 'json';
@@ -100,7 +104,7 @@ export async function rulesTest(rulesFile: string, options: RulesTestOptions, io
   const now = io.now ?? (() => new Date());
   const deps = { logger: io.logger ?? createLogger('silent'), env: process.env, now, stdin: io.stdin };
   const lateness = options.latenessMs ?? DEFAULT_LATENESS_MS;
-  const source = await createSource({ provider: 'file', path: options.events, lateness, ...(options.format ? { format: options.format } : {}) }, deps);
+  const source = await createSource({ provider: 'file', path: options.events, lateness, threads: options.threads, ...(options.format ? { format: options.format } : {}) }, deps);
   const { alerts } = await evaluate(deps, {
     source,
     ruleSet,

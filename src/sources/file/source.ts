@@ -53,7 +53,7 @@ export const fileSource = defineSource({
         // Compared as text: normalized times are all ISO-8601 UTC with milliseconds, so order is text order.
         const start = range.start.toISOString();
         const end = range.end.toISOString();
-        const parallel = { judge: options?.judge, threads: opts.threads, minBytes: opts.parallelFrom };
+        const parallel = { judge: options?.judge, threads: opts.threads, minBytes: opts.parallelFrom, debug: (msg: string) => ctx.logger.debug(msg) };
         for await (const batch of readRecordedBatches(opts.path, { ...io, parallel })) {
           let keep = true;
           for (const e of batch) if (e.time < start || e.time > end) keep = false;

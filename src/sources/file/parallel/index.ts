@@ -25,6 +25,8 @@ export interface ParallelOptions {
   threads?: number;
   /** Files smaller than this are read on the main thread: starting workers costs more than they save. */
   minBytes?: number;
+  /** Told when a file is split among workers. */
+  debug?: (msg: string) => void;
 }
 
 export const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
@@ -90,6 +92,7 @@ export async function judgedBatches(path: string, notes: Notes, forced: RecordFo
   const setup = setupOf(opts.judge, forced?.provider);
   const planned = setup && (await pieces(path, opts.minBytes ?? DEFAULT_MIN_BYTES));
   if (!setup || !planned) return undefined;
+  opts.debug?.(`${path}: ${planned.length} pieces judged on ${Math.min(threads, planned.length)} worker threads`);
   return run(path, planned, createPool(file, Math.min(threads, planned.length), setup), notes, forced, opts.judge.ruleSet, threads);
 }
 
