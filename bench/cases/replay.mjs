@@ -55,20 +55,20 @@ export async function replay({ cli, work, files, runs, log, before }) {
     { key: 'auto', file: node, args: checkArgs(full, big.path), rss: true },
     { key: 'two', file: node, args: [...checkArgs(full, big.path), '--threads', '2'], rss: true },
   ];
-  const samples = Object.fromEntries(variants.map((v) => [v.key, { ms: [], rssMb: 0 }]));
+  const timings = Object.fromEntries(variants.map((v) => [v.key, { ms: [], rssMb: 0 }]));
   for (let round = 0; round < runs; round++) {
     for (const v of variants) {
       const r = await run(v.file, v.args, { rss: v.rss });
       if (r.code !== 0) throw new Error(`${v.key} exited ${r.code}: ${r.stderr}`);
-      samples[v.key].ms.push(r.ms);
-      samples[v.key].rssMb = Math.max(samples[v.key].rssMb, r.rssMb ?? 0);
+      timings[v.key].ms.push(r.ms);
+      timings[v.key].rssMb = Math.max(timings[v.key].rssMb, r.rssMb ?? 0);
     }
     log(`replay: round ${round + 1}/${runs} (floor, --threads 1, auto, --threads 2)`);
   }
-  const rateOf = (key) => rate(big.count, median(samples[key].ms));
+  const rateOf = (key) => rate(big.count, median(timings[key].ms));
   const floorRate = rateOf('floor');
   const checkRate = rateOf('single');
-  const check = { rssMb: samples.single.rssMb };
+  const check = { rssMb: timings.single.rssMb };
   const floorString = await timed(node, [FLOOR_STRING, big.path], 1, { label: 'floor (string split)', log });
   rows.push(
     { case: 'replay', measure: `floor: split + 2x JSON.parse (${big.count} events)`, value: floorRate, unit: 'events/s' },
@@ -95,7 +95,7 @@ export async function replay({ cli, work, files, runs, log, before }) {
     const r = rateOf(key);
     rows.push({ case: 'replay', measure: `audit check --input, parallel: ${label}`, value: r, unit: 'events/s', ratio: r / floorRate, reference: 'floor', target: '>= 1.5x floor', met: r / floorRate >= 1.5 });
   }
-  const parallelRss = Math.max(samples.auto.rssMb, samples.two.rssMb);
+  const parallelRss = Math.max(timings.auto.rssMb, timings.two.rssMb);
   rows.push({ case: 'memory', measure: `peak RSS, parallel replay of ${big.count} events (auto and --threads 2)`, value: parallelRss, unit: 'MB', target: '< 200 MB', met: parallelRss < 200 });
 
   if (before) {
