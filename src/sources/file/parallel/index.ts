@@ -21,7 +21,7 @@ export interface Judge {
 
 export interface ParallelOptions {
   judge?: Judge;
-  /** Worker threads; 1 reads on the main thread alone. Default: the machine's parallelism. */
+  /** Worker threads; 1 reads on the main thread alone. Default: one per CPU but the main thread's. */
   threads?: number;
   /** Files smaller than this are read on the main thread: starting workers costs more than they save. */
   minBytes?: number;
@@ -86,7 +86,8 @@ function setupOf(judge: Judge, format: string | undefined): JudgeSetup | undefin
  * the file is not one to split (the caller reads it on this thread).
  */
 export async function judgedBatches(path: string, notes: Notes, forced: RecordFormat | undefined, opts: ParallelOptions): Promise<AsyncGenerator<AuditEvent[]> | undefined> {
-  const threads = opts.threads ?? availableParallelism();
+  // The main thread's share (dedupe, windows, output) is about a worker's: by default it keeps a CPU of its own.
+  const threads = opts.threads ?? availableParallelism() - 1;
   const file = workerFile();
   if (!opts.judge || threads <= 1 || !file) return undefined;
   const setup = setupOf(opts.judge, forced?.provider);
