@@ -21,7 +21,7 @@ export const fileOptions = z
       .min(1)
       .max(64)
       .optional()
-      .describe('Worker threads that read and judge a large NDJSON file (--threads); 1 reads on one thread. Default: one per CPU but one, for files of 16 MiB or more (on 2 CPUs: one thread).'),
+      .describe('Worker threads that read and judge a large NDJSON file (--threads); 1 reads on one thread. Default: one per CPU, for files of 16 MiB or more.'),
     parallelFrom: z
       .number()
       .int()

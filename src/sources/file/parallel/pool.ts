@@ -45,7 +45,9 @@ export function createPool(file: string, size: number, setup: JudgeSetup): Pool 
     }
   };
   const workers = Array.from({ length: size }, () => {
-    const w = new Worker(file, { workerData: setup });
+    // A worker keeps nothing between lines but its piece's results: a small young generation
+    // (V8's default grows to 16 MB a semi-space) keeps each worker's heap near 20 MB.
+    const w = new Worker(file, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     w.on('message', (msg: { id: number; result?: PieceResult; error?: { message: string; code?: string } }) => {
       const task = busy.get(w)!;
       busy.delete(w);
