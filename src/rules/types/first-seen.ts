@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { DAY_MS } from '../../util/duration.js';
 import { boundedDuration } from '../../util/duration-schema.js';
 import { describeAlert, fingerprint } from '../alert.js';
+import { fullEvent } from '../deferred.js';
 import { distinctKey, grouping } from '../group.js';
 import type { Alert } from '../model.js';
 import { fieldPathSchema } from '../option-schemas.js';
@@ -27,6 +28,11 @@ export const firstSeenRule = defineRuleType({
   type: 'firstSeen',
   key: 'firstSeen',
   windowed: false,
+  // A parallel replay hands over the field and the groups; the whole event is read only for an alert.
+  deferredFields: (rule) => {
+    const o = rule.firstSeen as { field: string; per?: string | string[] };
+    return [o.field, ...(o.per === undefined ? [] : Array.isArray(o.per) ? o.per : [o.per])];
+  },
   snapshot: baselineSnapshotSchema,
   options: z
     .strictObject({
@@ -70,7 +76,7 @@ export const firstSeenRule = defineRuleType({
         time: event.time,
         rule: { id, title, severity },
         summary: '',
-        event,
+        event: fullEvent(event),
         count: 1,
         group: groups.group(event),
         window: null,
