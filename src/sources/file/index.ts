@@ -3,6 +3,7 @@ import type { AuditEvent } from '../../events/index.js';
 import { AuditError, isAuditError } from '../../errors.js';
 import { requireRecordFormat, type RecordFormat } from './formats.js';
 import { openInput } from './open.js';
+import { directoryJudge } from './parallel/directory.js';
 import { judgedBatches, type ParallelOptions } from './parallel/index.js';
 import { orderByFirstEvent } from './order.js';
 import { notes as makeNotes, recordHandler, SKIPPED, type Notes } from './records.js';
@@ -69,17 +70,26 @@ async function* readDirectory(dir: string, io: RecordedEventsIO, notes: Notes, f
   }
   if (files.length === 0) notes.say(`${dir}: no log files (*.json, *.jsonl, *.ndjson, *.log or no extension, gzipped or not)`);
   const ordered = await orderByFirstEvent(files, stdin, forced, (path, err) => notes.say(`${problemOf(err, path)}${SKIPPED}`));
-  for (const path of ordered) {
-    try {
-      yield* fileBatches(path, path, io, notes, forced);
-    } catch (err) {
-      notes.say(`${problemOf(err, path)}${SKIPPED}`);
+  const threads = io.parallel ? await directoryJudge(ordered, notes, forced, io.parallel) : undefined;
+  try {
+    for (const [i, path] of ordered.entries()) {
+      try {
+        yield* threads ? threads.batches(i, () => readHere(path, path, io, notes, forced)) : fileBatches(path, path, io, notes, forced);
+      } catch (err) {
+        notes.say(`${problemOf(err, path)}${SKIPPED}`);
+      }
     }
+  } finally {
+    await threads?.close();
   }
 }
 
 /** One file (or stdin): split among worker threads when it is large NDJSON and the rules came along, else read here. */
 async function* fileBatches(input: string, label: string, io: RecordedEventsIO, notes: Notes, forced: RecordFormat | undefined): AsyncGenerator<AuditEvent[]> {
   const parallel = input === '-' || !io.parallel ? undefined : await judgedBatches(input, notes, forced, io.parallel);
-  yield* parallel ?? streamBatches(await openInput(input, io.stdin, label), label, recordHandler(label, notes, forced));
+  yield* parallel ?? readHere(input, label, io, notes, forced);
+}
+
+async function* readHere(input: string, label: string, io: RecordedEventsIO, notes: Notes, forced: RecordFormat | undefined): AsyncGenerator<AuditEvent[]> {
+  yield* streamBatches(await openInput(input, io.stdin, label), label, recordHandler(label, notes, forced));
 }

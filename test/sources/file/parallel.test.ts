@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: the benchmark's generator is plain JavaScript, without types
 import { prng, record } from '../../../bench/lib/synth.mjs';
@@ -35,27 +36,55 @@ function fixture(): string {
   return path;
 }
 
+/**
+ * Delivered files, as a directory replay meets them: gzipped NDJSON and API pages read whole by
+ * workers, one truncated file, and one plain NDJSON file over `parallelFrom` split into pieces.
+ */
+function deliveries(): string {
+  const rand = prng(11);
+  const root = join(dir, 'deliveries');
+  mkdirSync(root);
+  const at = (i: number) => END - 7200 + Math.floor((i * 7200) / 5400);
+  const records = (from: number, n: number) => Array.from({ length: n }, (_, i) => record(rand, at(from + i)));
+  for (let f = 0; f < 10; f++) {
+    const rs = records(f * 300, 300);
+    const lines = rs.map((r) => JSON.stringify(r));
+    // Problems inside a file read whole: said in order, under the same warning budget.
+    if (f === 5) lines.splice(100, 0, '{"not":"a record"}', '{"EventId": broken');
+    const body = f % 4 === 3 ? JSON.stringify({ Response: { Events: rs, RequestId: 'r' } }) : lines.join('\n');
+    writeFileSync(join(root, `2026112${f}.${f % 4 === 3 ? 'json' : 'ndjson'}.gz`), gzipSync(body));
+  }
+  const whole = gzipSync(records(3000, 50).map((r) => JSON.stringify(r)).join('\n'));
+  writeFileSync(join(root, '20261130-cut.ndjson.gz'), whole.subarray(0, whole.length >> 1));
+  const big = records(3050, 2350).map((r) => JSON.stringify(r));
+  big.splice(700, 0, '{"EventId": broken');
+  writeFileSync(join(root, '20261131.ndjson'), big.join('\n'));
+  return root;
+}
+
 let events: string;
+let delivered: string;
 beforeAll(async () => {
   await ensureBuilt();
   events = fixture();
+  delivered = deliveries();
   writeFileSync(
     join(dir, 'extra.yaml'),
     `- id: describe-flood\n  window: 1m\n  count: { gte: 3 }\n  groupBy: [actor.accessKeyId]\n  when: { name: "Describe*" }\n- id: many-ips\n  window: 10m\n  distinct: { field: sourceIp, gte: 2 }\n  when: { name: ConsoleLogin }\n- id: all-writes\n  when: { readOnly: false, error: null }\n- id: new-api-per-user\n  when: {}\n  firstSeen: { field: name, per: [account, actor.id], learn: 30m }\n`,
   );
 });
 
-function config(threads: number, parallelFrom = 0): string {
+function config(threads: number, parallelFrom = 0, input = events): string {
   const path = join(dir, `audit-${threads}-${parallelFrom}.yaml`);
   writeFileSync(
     path,
-    `sources:\n  - { provider: file, path: ${JSON.stringify(events)}, threads: ${threads}, parallelFrom: ${parallelFrom} }\nrules:\n  - builtin: recommended\n  - file: ./extra.yaml\nnotifiers:\n  - { name: out, type: stdout, format: json }\n`,
+    `sources:\n  - { provider: file, path: ${JSON.stringify(input)}, threads: ${threads}, parallelFrom: ${parallelFrom} }\nrules:\n  - builtin: recommended\n  - file: ./extra.yaml\nnotifiers:\n  - { name: out, type: stdout, format: json }\n`,
   );
   return path;
 }
 
-async function check(threads: number, parallelFrom = 0) {
-  const r = await runCli(['check', '--config', config(threads, parallelFrom), '--no-state', '--output', 'json'], { env: { LOG_LEVEL: 'debug' }, timeoutMs: 120_000 });
+async function check(threads: number, parallelFrom = 0, input = events) {
+  const r = await runCli(['check', '--config', config(threads, parallelFrom, input), '--no-state', '--output', 'json'], { env: { LOG_LEVEL: 'debug' }, timeoutMs: 120_000 });
   expect(r.code, r.stderr).toBe(0);
   const logs = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string; [k: string]: unknown });
   return {
@@ -63,6 +92,7 @@ async function check(threads: number, parallelFrom = 0) {
     warnings: logs.filter((l) => l.level === 'warn').map(({ time: _, ...rest }) => rest),
     summary: logs.find((l) => l.msg === 'check done') as Record<string, unknown>,
     split: logs.some((l) => /worker threads/.test(l.msg)),
+    debug: logs.filter((l) => l.level === 'debug').map((l) => l.msg),
   };
 }
 
@@ -87,6 +117,24 @@ describe('parallel replay', { timeout: 240_000 }, () => {
     // Skipped: the broken line, the line that is no record, the element without a name; set aside: the future
     // event; counted once: the repeated event and the bare record of an event already read.
     expect(counts).toMatchObject({ quarantined: 4, events: COUNT + 1 });
+  });
+
+  it('judges a directory of delivered files on worker threads with the same alerts, warnings and counts as one thread', async () => {
+    const [one, three] = [await check(1, 1024 * 1024, delivered), await check(3, 1024 * 1024, delivered)];
+    expect(one.split).toBe(false);
+    // Small files whole, a few ahead of the merge; the large NDJSON file in pieces on the same workers.
+    expect(three.debug).toEqual(expect.arrayContaining([expect.stringMatching(/^12 files judged on 3 worker threads$/), expect.stringMatching(/20261131\.ndjson: \d+ pieces judged on 3 worker threads$/)]));
+    expect(one.alerts.length).toBeGreaterThan(50);
+    expect(three.alerts).toEqual(one.alerts);
+    expect(three.warnings).toEqual(one.warnings);
+    const said = one.warnings.map((w) => w.msg).join('\n');
+    expect(said).toMatch(/20261130-cut\.ndjson\.gz: gzip data is corrupt or truncated; skipped/);
+    expect(said).toMatch(/20261131\.ndjson:701: not JSON; skipped/);
+    expect(said).toMatch(/20261125\.ndjson\.gz:101: not an audit event record; skipped\n.*20261125\.ndjson\.gz:102: not JSON; skipped/);
+    const strip = ({ ms: _m, time: _t, ...rest }: Record<string, unknown>) => rest;
+    expect(strip(three.summary)).toEqual(strip(one.summary));
+    // Every event of the whole files and the large one; the truncated file's first part too, before it broke off.
+    expect(one.summary.events as number).toBeGreaterThanOrEqual(5350);
   });
 
   it('reads a small file on one thread whatever the thread count', async () => {

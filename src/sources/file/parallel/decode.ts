@@ -59,14 +59,15 @@ Object.defineProperty(Plain.prototype, MATCHED, { value: NO_RULES });
 /** An event only window rules matched: the fields they count by; read whole when an alert or a snapshot shows it. */
 class Deferred {
   declare [MATCHED]: readonly CompiledRule[];
-  declare [WHERE]: { reader: LineReader; pos: number; size: number; k: number; whole?: AuditEvent };
+  /** Where the whole event is: its line in the file, or its JSON (a file read whole on a worker). */
+  declare [WHERE]: { reader: LineReader; pos: number; size: number; k: number; json?: string; whole?: AuditEvent };
   constructor(
     readonly id: string,
     readonly time: string,
   ) {}
   [MATERIALIZE](): AuditEvent {
     const w = this[WHERE];
-    return (w.whole ??= w.reader.event(w.pos, w.size, w.k));
+    return (w.whole ??= w.json === undefined ? w.reader.event(w.pos, w.size, w.k) : (JSON.parse(w.json) as AuditEvent));
   }
 }
 
@@ -84,6 +85,7 @@ export function batchDecoder(ruleSet: RuleSet) {
     let off = 0;
     let r = 0;
     let f = 0;
+    let j = 0;
     for (let i = 0; i < b.n; i++) {
       const id = b.text.slice(off, (off += b.lens[2 * i]));
       const time = b.text.slice(off, (off += b.lens[2 * i + 1]));
@@ -95,8 +97,9 @@ export function batchDecoder(ruleSet: RuleSet) {
       const n = b.rules[r++];
       const matched = n < 0 ? undefined : rulesOf(b.rules, r, n);
       if (n > 0) r += n;
+      const json = b.json?.[j++];
       if (kind === WHOLE) {
-        const e = reader.event(b.pos[i], b.size[i], b.sub[i]);
+        const e = json === undefined ? reader.event(b.pos[i], b.size[i], b.sub[i]) : (JSON.parse(json) as AuditEvent);
         // Not judged (quarantined by the worker): the pipeline sets it aside before any rule sees it.
         if (matched) (e as unknown as { [MATCHED]: readonly CompiledRule[] })[MATCHED] = matched;
         out[i] = e;
@@ -104,7 +107,7 @@ export function batchDecoder(ruleSet: RuleSet) {
       }
       const d = Object.assign(new Deferred(id, time), b.fields[f++]);
       d[MATCHED] = matched!;
-      d[WHERE] = { reader, pos: b.pos[i], size: b.size[i], k: b.sub[i] };
+      d[WHERE] = { reader, pos: b.pos[i], size: b.size[i], k: b.sub[i], json };
       out[i] = d as unknown as AuditEvent;
     }
     return out;

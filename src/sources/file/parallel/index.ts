@@ -8,7 +8,7 @@ import { chooseSplitter, readHead } from '../head.js';
 import { openInput } from '../open.js';
 import type { Notes } from '../records.js';
 import { batchDecoder, lineReader } from './decode.js';
-import { createPool, workerFile } from './pool.js';
+import { createPool, workerFile, type Pool } from './pool.js';
 import type { JudgeSetup, Piece, PieceResult } from './protocol.js';
 
 /** What a replay's rules need to be judged on worker threads (pipeline.ts hands it to the source). */
@@ -21,7 +21,7 @@ export interface Judge {
 
 export interface ParallelOptions {
   judge?: Judge;
-  /** Worker threads; 1 reads on the main thread alone. Default: one per CPU but the main thread's. */
+  /** Worker threads; 1 reads on the main thread alone. Default: one per CPU. */
   threads?: number;
   /** Files smaller than this are read on the main thread: starting workers costs more than they save. */
   minBytes?: number;
@@ -83,25 +83,33 @@ function setupOf(judge: Judge, format: string | undefined): JudgeSetup | undefin
   return { whens, fields: judge.ruleSet.rules.map(fieldsAtPush), everyMatch: judge.everyMatch, nowMs: judge.nowMs, format };
 }
 
-/**
- * A large NDJSON file judged on worker threads, batch for batch what stream.ts would give (with
- * events as rules/deferred.ts describes), its warnings said in the same order; undefined when
- * the file is not one to split (the caller reads it on this thread).
- */
-export async function judgedBatches(path: string, notes: Notes, forced: RecordFormat | undefined, opts: ParallelOptions): Promise<AsyncGenerator<AuditEvent[]> | undefined> {
+/** Workers for a replay: how many, their entry file and what they judge; undefined when it stays on one thread. */
+export function workersFor(opts: ParallelOptions, forced: RecordFormat | undefined): { threads: number; file: string; setup: JudgeSetup; judge: Judge } | undefined {
   // The main thread's share (dedupe, windows, output) is small beside a worker's (one worker alone
   // barely beats one thread), so by default every CPU gets a worker: 2 CPUs replay 1.5x faster.
   const threads = opts.threads ?? availableParallelism();
   const file = workerFile();
   if (!opts.judge || threads <= 1 || !file) return undefined;
   const setup = setupOf(opts.judge, forced?.provider);
-  const planned = setup && (await pieces(path, opts.minBytes ?? DEFAULT_MIN_BYTES));
-  if (!setup || !planned) return undefined;
-  opts.debug?.(`${path}: ${planned.length} pieces judged on ${Math.min(threads, planned.length)} worker threads`);
-  return run(path, planned, createPool(file, Math.min(threads, planned.length), setup), notes, forced, opts.judge.ruleSet, threads);
+  return setup && { threads, file, setup, judge: opts.judge };
 }
 
-async function* run(path: string, planned: Piece[], pool: ReturnType<typeof createPool>, notes: Notes, forced: RecordFormat | undefined, ruleSet: RuleSet, threads: number): AsyncGenerator<AuditEvent[]> {
+/**
+ * A large NDJSON file judged on worker threads, batch for batch what stream.ts would give (with
+ * events as rules/deferred.ts describes), its warnings said in the same order; undefined when
+ * the file is not one to split (the caller reads it on this thread). `shared`: a directory's pool.
+ */
+export async function judgedBatches(path: string, notes: Notes, forced: RecordFormat | undefined, opts: ParallelOptions, shared?: Pool): Promise<AsyncGenerator<AuditEvent[]> | undefined> {
+  const workers = workersFor(opts, forced);
+  const planned = workers && (await pieces(path, opts.minBytes ?? DEFAULT_MIN_BYTES));
+  if (!workers || !planned) return undefined;
+  const size = Math.min(workers.threads, planned.length);
+  opts.debug?.(`${path}: ${planned.length} pieces judged on ${shared ? workers.threads : size} worker threads`);
+  const pool = shared ?? createPool(workers.file, size, workers.setup);
+  return run(path, planned, pool, shared === undefined, notes, forced, workers.judge.ruleSet, workers.threads);
+}
+
+async function* run(path: string, planned: Piece[], pool: Pool, own: boolean, notes: Notes, forced: RecordFormat | undefined, ruleSet: RuleSet, threads: number): AsyncGenerator<AuditEvent[]> {
   const reader = lineReader(path, forced);
   const decode = batchDecoder(ruleSet);
   // Two pieces per worker in flight: one judged while the other waits, so memory stays a few pieces.
@@ -110,7 +118,7 @@ async function* run(path: string, planned: Piece[], pool: ReturnType<typeof crea
   let next = 0;
   const fill = () => {
     while (pending.length < depth && next < planned.length) {
-      const p = pool.run(planned[next++]);
+      const p = pool.run({ piece: planned[next++] });
       p.catch(() => undefined); // awaited in order below; a later failure must not go unhandled meanwhile
       pending.push(p);
     }
@@ -129,6 +137,6 @@ async function* run(path: string, planned: Piece[], pool: ReturnType<typeof crea
     }
   } finally {
     reader.close();
-    await pool.close();
+    if (own) await pool.close();
   }
 }

@@ -22,10 +22,11 @@ function matcher(setup: JudgeSetup): Matcher {
   return { candidates: candidateIndex(rules), fields: setup.fields };
 }
 
-/** Judges pieces of files for one run: everything but what needs the run's order (dedupe, windows, state). */
-export function pieceJudge(setup: JudgeSetup): (piece: Piece) => PieceResult {
+/** Judges one event into a batch: PLAIN, DEFERRED with the fields its rules count by, or WHOLE. */
+export type EventJudge = (out: BatchWriter, e: AuditEvent, pos: number, size: number, k: number) => void;
+
+export function eventJudge(setup: JudgeSetup): EventJudge {
   const m = matcher(setup);
-  const forced = setup.format === undefined ? undefined : requireRecordFormat(setup.format, 'format');
   // The union of the fields the matched rules read, per set of matched rules.
   const unions = new Map<string, string[] | null>();
   const fieldsOf = (matched: number[]): string[] | null => {
@@ -38,16 +39,30 @@ export function pieceJudge(setup: JudgeSetup): (piece: Piece) => PieceResult {
     }
     return keys;
   };
+  const matched: number[] = [];
+  return (out, e, pos, size, k) => {
+    if (insanity(e, setup.nowMs) !== undefined) return out.add(e, pos, size, k, WHOLE, null, undefined);
+    matched.length = 0;
+    const candidates = m.candidates(e.name);
+    for (let i = 0; i < candidates.length; i++) if (candidates[i].test(e)) matched.push(candidates[i].index);
+    if (matched.length === 0) return out.add(e, pos, size, k, PLAIN, null, undefined);
+    const keys = setup.everyMatch ? null : fieldsOf(matched);
+    out.add(e, pos, size, k, keys === null ? WHOLE : DEFERRED, matched, keys ?? undefined);
+  };
+}
 
+/** Judges pieces of files for one run: everything but what needs the run's order (dedupe, windows, state). */
+export function pieceJudge(setup: JudgeSetup): (piece: Piece) => PieceResult {
+  const judge = eventJudge(setup);
+  const forced = setup.format === undefined ? undefined : requireRecordFormat(setup.format, 'format');
   return (piece) => {
     const fd = openSync(piece.path, 'r');
     try {
       const batches: JudgedBatch[] = [];
-      let out = batchWriter();
+      let out = batchWriter(false);
       let warnings: (number | string)[] = [];
       const handler = recordHandler(piece.path, notes(() => {}), forced, (line, msg) => void warnings.push(line, msg));
       const events: AuditEvent[] = [];
-      const matched: number[] = [];
       const lines = splitPiece(fd, piece, {
         line(text, line, pos, size) {
           let value: unknown;
@@ -59,25 +74,11 @@ export function pieceJudge(setup: JudgeSetup): (piece: Piece) => PieceResult {
           }
           events.length = 0;
           handler.handle(value, line, events);
-          for (let k = 0; k < events.length; k++) {
-            const e = events[k];
-            if (insanity(e, setup.nowMs) !== undefined) {
-              out.add(e, pos, size, k, WHOLE, null, undefined);
-              continue;
-            }
-            matched.length = 0;
-            const candidates = m.candidates(e.name);
-            for (let i = 0; i < candidates.length; i++) if (candidates[i].test(e)) matched.push(candidates[i].index);
-            if (matched.length === 0) out.add(e, pos, size, k, PLAIN, null, undefined);
-            else {
-              const keys = setup.everyMatch ? null : fieldsOf(matched);
-              out.add(e, pos, size, k, keys === null ? WHOLE : DEFERRED, matched, keys ?? undefined);
-            }
-          }
+          for (let k = 0; k < events.length; k++) judge(out, events[k], pos, size, k);
         },
         cut() {
           batches.push(out.done(warnings));
-          out = batchWriter();
+          out = batchWriter(false);
           warnings = [];
         },
       });
@@ -88,7 +89,13 @@ export function pieceJudge(setup: JudgeSetup): (piece: Piece) => PieceResult {
   };
 }
 
-function batchWriter() {
+export type BatchWriter = ReturnType<typeof batchWriter>;
+
+/**
+ * One batch being written. `withJson`: a file read whole on a worker (judge-file.ts) cannot be
+ * read again by line, so each matched event also travels as its JSON, parsed only if shown.
+ */
+export function batchWriter(withJson: boolean) {
   const text: string[] = [];
   const lens: number[] = [];
   const pos: number[] = [];
@@ -97,6 +104,7 @@ function batchWriter() {
   const kind: number[] = [];
   const rules: number[] = [];
   const fields: Record<string, unknown>[] = [];
+  const json: string[] = [];
   return {
     add(e: AuditEvent, at: number, bytes: number, k: number, how: number, matched: number[] | null, keys: string[] | undefined) {
       text.push(e.id, e.time);
@@ -108,6 +116,7 @@ function batchWriter() {
       if (how !== PLAIN) {
         if (matched === null) rules.push(-1);
         else rules.push(matched.length, ...matched);
+        if (withJson) json.push(JSON.stringify(e));
       }
       if (keys !== undefined) {
         const picked: Record<string, unknown> = {};
@@ -115,7 +124,7 @@ function batchWriter() {
         fields.push(picked);
       }
     },
-    done(warnings: (number | string)[]): JudgedBatch {
+    done(warnings: (number | string)[], said?: string[]): JudgedBatch {
       return {
         n: kind.length,
         text: text.join(''),
@@ -127,6 +136,7 @@ function batchWriter() {
         rules: Int32Array.from(rules),
         fields,
         warnings,
+        ...(withJson ? { json, said } : {}),
       };
     },
   };

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AuditError } from '../../../errors.js';
-import type { JudgeSetup, Piece, PieceResult } from './protocol.js';
+import type { JudgeSetup, PieceResult, Task } from './protocol.js';
 
 /**
  * dist/file-worker.js, built beside dist/cli.js (scripts/build.mjs). This module is bundled into
@@ -18,30 +18,30 @@ export function workerFile(): string | undefined {
 }
 
 export interface Pool {
-  /** Judges a piece on the next free worker. */
-  run(piece: Piece): Promise<PieceResult>;
+  /** Judges a piece or a file on the next free worker. */
+  run(task: Task): Promise<PieceResult>;
   close(): Promise<void>;
 }
 
-interface Task {
+interface Queued {
   id: number;
-  piece: Piece;
+  task: Task;
   resolve(r: PieceResult): void;
   reject(err: unknown): void;
 }
 
 export function createPool(file: string, size: number, setup: JudgeSetup): Pool {
-  const queue: Task[] = [];
+  const queue: Queued[] = [];
   const idle: Worker[] = [];
-  const busy = new Map<Worker, Task>();
+  const busy = new Map<Worker, Queued>();
   let seq = 0;
   let failed: unknown;
   const dispatch = () => {
     while (idle.length > 0 && queue.length > 0) {
       const w = idle.pop()!;
-      const task = queue.shift()!;
-      busy.set(w, task);
-      w.postMessage({ id: task.id, piece: task.piece });
+      const next = queue.shift()!;
+      busy.set(w, next);
+      w.postMessage({ id: next.id, task: next.task });
     }
   };
   const workers = Array.from({ length: size }, () => {
@@ -67,10 +67,10 @@ export function createPool(file: string, size: number, setup: JudgeSetup): Pool 
     return w;
   });
   return {
-    run(piece) {
+    run(task) {
       if (failed !== undefined) return Promise.reject(failed);
       return new Promise((resolve, reject) => {
-        queue.push({ id: ++seq, piece, resolve, reject });
+        queue.push({ id: ++seq, task, resolve, reject });
         dispatch();
       });
     },

@@ -47,10 +47,23 @@ export interface JudgedBatch {
   fields: Record<string, unknown>[];
   /** [line within the piece, message] pairs, in order. */
   warnings: (number | string)[];
+  /** A file read whole (judge-file.ts): the JSON of each DEFERRED or WHOLE event, in order... */
+  json?: string[];
+  /** ...and the problems said before the batch ended, as said (`file:line: ...`). */
+  said?: string[];
 }
 
 export interface PieceResult {
   batches: JudgedBatch[];
   /** Lines ended in the piece: where the next piece's line numbers start. */
   lines: number;
+  /** A file read whole stopped here (after its batches), as the reader on the main thread would have thrown. */
+  error?: { message: string; code?: string };
 }
+
+/** A small file of a directory, read whole by a worker: any shape and gzip, as stream.ts reads it. */
+export interface FileTask {
+  path: string;
+}
+
+export type Task = { piece: Piece } | { file: FileTask };
