@@ -33,7 +33,8 @@ export function notes(warn: (msg: string) => void, skipped?: (reason: string) =>
 
 export interface RecordHandler {
   /** Turns one parsed value (a record or a container of them) into zero or more events, appended to `out`. */
-  handle(value: unknown, line: number, out: AuditEvent[]): void;
+  /** `text`: the record's own JSON text, when the reader has it (a worker may send it on instead of the event). */
+  handle(value: unknown, line: number, out: AuditEvent[], text?: string): void;
   /** A record that could not even be read (a broken NDJSON line): warned and skipped. */
   skip(line: number, why: string): void;
 }

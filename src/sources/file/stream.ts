@@ -30,7 +30,7 @@ export async function* streamBatches(opened: OpenedInput, label: string, handler
       throw new AuditError('E_INPUT', problem);
     }
     parsed++;
-    handler.handle(value, line, batch);
+    handler.handle(value, line, batch, text);
     if (firstOnly && batch.length > 0) throw STOP;
   };
   const it = opened.chunks[Symbol.asyncIterator]();

@@ -10,6 +10,8 @@ import { PLAIN, WHOLE, type JudgedBatch } from './protocol.js';
 /** Reads an event again from its line in the file, on the main thread. Silent: the worker already warned. */
 export interface LineReader {
   event(pos: number, size: number, k: number): AuditEvent;
+  /** An event a worker sent as text (protocol.ts, `json`). */
+  sent(json: string): AuditEvent;
   /** Ends the read under way; events asked for later (an alert at the end of a run) open the file for each. */
   close(): void;
 }
@@ -35,6 +37,12 @@ export function lineReader(path: string, forced: RecordFormat | undefined): Line
           fd = undefined;
         }
       }
+    },
+    sent(json) {
+      if (json[0] === 'E') return JSON.parse(json.slice(1)) as AuditEvent;
+      const out: AuditEvent[] = [];
+      handler.handle(JSON.parse(json.slice(1)), 0, out);
+      return out[0];
     },
     close() {
       reading = false;
@@ -67,7 +75,7 @@ class Deferred {
   ) {}
   [MATERIALIZE](): AuditEvent {
     const w = this[WHERE];
-    return (w.whole ??= w.json === undefined ? w.reader.event(w.pos, w.size, w.k) : (JSON.parse(w.json) as AuditEvent));
+    return (w.whole ??= w.json === undefined ? w.reader.event(w.pos, w.size, w.k) : w.reader.sent(w.json));
   }
 }
 
@@ -99,7 +107,7 @@ export function batchDecoder(ruleSet: RuleSet) {
       if (n > 0) r += n;
       const json = b.json?.[j++];
       if (kind === WHOLE) {
-        const e = json === undefined ? reader.event(b.pos[i], b.size[i], b.sub[i]) : (JSON.parse(json) as AuditEvent);
+        const e = json === undefined ? reader.event(b.pos[i], b.size[i], b.sub[i]) : reader.sent(json);
         // Not judged (quarantined by the worker): the pipeline sets it aside before any rule sees it.
         if (matched) (e as unknown as { [MATCHED]: readonly CompiledRule[] })[MATCHED] = matched;
         out[i] = e;

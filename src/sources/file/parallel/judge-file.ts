@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { AuditEvent } from '../../../events/index.js';
 import { requireRecordFormat } from '../formats.js';
 import { openInput } from '../open.js';
-import { recordHandler, type Notes } from '../records.js';
+import { recordHandler, type Notes, type RecordHandler } from '../records.js';
 import { streamBatches } from '../stream.js';
 import { batchWriter, eventJudge } from './judge.js';
 import type { FileTask, JudgedBatch, JudgeSetup, PieceResult } from './protocol.js';
@@ -22,10 +22,22 @@ export function fileJudge(setup: JudgeSetup): (task: FileTask) => Promise<PieceR
     // Said on the main thread, in order, under the input's one warning budget.
     let said: string[] = [];
     const collect: Notes = { say: (problem) => void said.push(problem), finish() {} };
-    const handler = recordHandler(path, collect, forced);
+    const inner = recordHandler(path, collect, forced);
+    // The text of each event's record, while it is one record of one line: sent on as it is, it
+    // costs the main thread a parse only if the event is shown, and this thread no JSON.stringify.
+    let texts: (string | undefined)[] = [];
+    const handler: RecordHandler = {
+      handle(value, line, out, text) {
+        const before = out.length;
+        inner.handle(value, line, out);
+        for (let k = before; k < out.length; k++) texts.push(out.length - before === 1 ? text : undefined);
+      },
+      skip: (line, why) => inner.skip(line, why),
+    };
     const flush = (events: AuditEvent[]) => {
       const out = batchWriter(true);
-      for (let k = 0; k < events.length; k++) judge(out, events[k], 0, 0, k);
+      for (let k = 0; k < events.length; k++) judge(out, events[k], 0, 0, k, texts[k]);
+      texts = texts.slice(events.length);
       batches.push(out.done([], said));
       said = [];
     };

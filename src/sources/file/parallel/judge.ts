@@ -23,7 +23,7 @@ function matcher(setup: JudgeSetup): Matcher {
 }
 
 /** Judges one event into a batch: PLAIN, DEFERRED with the fields its rules count by, or WHOLE. */
-export type EventJudge = (out: BatchWriter, e: AuditEvent, pos: number, size: number, k: number) => void;
+export type EventJudge = (out: BatchWriter, e: AuditEvent, pos: number, size: number, k: number, text?: string) => void;
 
 export function eventJudge(setup: JudgeSetup): EventJudge {
   const m = matcher(setup);
@@ -40,14 +40,14 @@ export function eventJudge(setup: JudgeSetup): EventJudge {
     return keys;
   };
   const matched: number[] = [];
-  return (out, e, pos, size, k) => {
-    if (insanity(e, setup.nowMs) !== undefined) return out.add(e, pos, size, k, WHOLE, null, undefined);
+  return (out, e, pos, size, k, text) => {
+    if (insanity(e, setup.nowMs) !== undefined) return out.add(e, pos, size, k, WHOLE, null, undefined, text);
     matched.length = 0;
     const candidates = m.candidates(e.name);
     for (let i = 0; i < candidates.length; i++) if (candidates[i].test(e)) matched.push(candidates[i].index);
     if (matched.length === 0) return out.add(e, pos, size, k, PLAIN, null, undefined);
     const keys = setup.everyMatch ? null : fieldsOf(matched);
-    out.add(e, pos, size, k, keys === null ? WHOLE : DEFERRED, matched, keys ?? undefined);
+    out.add(e, pos, size, k, keys === null ? WHOLE : DEFERRED, matched, keys ?? undefined, text);
   };
 }
 
@@ -106,7 +106,7 @@ export function batchWriter(withJson: boolean) {
   const fields: Record<string, unknown>[] = [];
   const json: string[] = [];
   return {
-    add(e: AuditEvent, at: number, bytes: number, k: number, how: number, matched: number[] | null, keys: string[] | undefined) {
+    add(e: AuditEvent, at: number, bytes: number, k: number, how: number, matched: number[] | null, keys: string[] | undefined, record?: string) {
       text.push(e.id, e.time);
       lens.push(e.id.length, e.time.length);
       pos.push(at);
@@ -116,7 +116,8 @@ export function batchWriter(withJson: boolean) {
       if (how !== PLAIN) {
         if (matched === null) rules.push(-1);
         else rules.push(matched.length, ...matched);
-        if (withJson) json.push(JSON.stringify(e));
+        // A record's own text is read again as the main thread's reader would; else the event's JSON.
+        if (withJson) json.push(record === undefined ? `E${JSON.stringify(e)}` : `R${record}`);
       }
       if (keys !== undefined) {
         const picked: Record<string, unknown> = {};

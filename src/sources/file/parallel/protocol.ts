@@ -47,7 +47,7 @@ export interface JudgedBatch {
   fields: Record<string, unknown>[];
   /** [line within the piece, message] pairs, in order. */
   warnings: (number | string)[];
-  /** A file read whole (judge-file.ts): the JSON of each DEFERRED or WHOLE event, in order... */
+  /** A file read whole (judge-file.ts): each DEFERRED or WHOLE event, in order, as `R` + its record's text or `E` + the event's JSON... */
   json?: string[];
   /** ...and the problems said before the batch ended, as said (`file:line: ...`). */
   said?: string[];
