@@ -44,6 +44,7 @@ export async function directoryJudge(paths: string[], notes: Notes, forced: Reco
   // with a third, 1.2x with a tenth) the main thread reads the remaining files faster itself.
   let judged = 0;
   let sent = 0;
+  let told = false;
   const worthIt = () => judged < MIN_SAMPLE || sent <= judged * MAX_SENT;
   const ahead = (from: number) => {
     for (next = Math.max(next, from); pending.size < depth && next < paths.length && worthIt(); next++) {
@@ -78,7 +79,11 @@ export async function directoryJudge(paths: string[], notes: Notes, forced: Reco
       pending.delete(i);
       ahead(i + 1);
       if (result) return yield* whole(paths[i], result);
-      if (sizes[i] >= 0 && sizes[i] < minBytes) return yield* here();
+      if (sizes[i] >= 0 && sizes[i] < minBytes) {
+        if (!told) opts.debug?.(`most events match a rule (${Math.round((100 * sent) / judged)}%): the remaining files are read on this thread`);
+        told = true;
+        return yield* here();
+      }
       yield* (await judgedBatches(paths[i], notes, forced, opts, pool)) ?? here();
     },
     close: () => pool.close(),
