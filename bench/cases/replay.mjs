@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, run } from '../lib/proc.mjs';
 import { EXTRA_RULES, pinnedRules } from '../lib/rules.mjs';
+import { replayDirectory } from './replay-directory.mjs';
 
 const FLOOR = fileURLToPath(new URL('../lib/floor.mjs', import.meta.url));
 const FLOOR_STRING = fileURLToPath(new URL('../lib/floor-string.mjs', import.meta.url));
@@ -187,5 +188,6 @@ export async function replay({ cli, work, files, runs, log, before }) {
       ...(i > 0 ? { ratio: rates[i] / rates[0], reference: '10 rules', target: 'within 15%', met: drop <= 0.15 } : {}),
     });
   });
+  rows.push(...(await replayDirectory({ cli, work, files, runs, log, configs: { full, pack: writeConfig(work, 'pack', '[]\n', true) } })));
   return rows;
 }
