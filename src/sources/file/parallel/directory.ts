@@ -40,8 +40,9 @@ export async function directoryJudge(paths: string[], notes: Notes, forced: Reco
   // Two files per worker in flight: memory holds a few files' judged batches, never the directory's.
   const depth = workers.threads * 2;
   let next = 0;
-  // Every matched event crosses as text: past about a third of the events (on 2 CPUs: 0.9-1.0x
-  // with a third, 1.2x with a tenth) the main thread reads the remaining files faster itself.
+  // Every matched event crosses as text and may be parsed again: once more than a quarter of the
+  // events match (on 2 CPUs: 1.2x one thread with a tenth, 0.9-1.0x with a third), the main
+  // thread reads the remaining files faster itself.
   let judged = 0;
   let sent = 0;
   let told = false;
