@@ -46,6 +46,7 @@ export async function directoryJudge(paths: string[], notes: Notes, forced: Reco
   let judged = 0;
   let sent = 0;
   let told = false;
+  let closed = false;
   const worthIt = () => judged < MIN_SAMPLE || sent <= judged * MAX_SENT;
   const ahead = (from: number) => {
     for (next = Math.max(next, from); pending.size < depth && next < paths.length && worthIt(); next++) {
@@ -83,10 +84,17 @@ export async function directoryJudge(paths: string[], notes: Notes, forced: Reco
       if (sizes[i] >= 0 && sizes[i] < minBytes) {
         if (!told) opts.debug?.(`most events match a rule (${Math.round((100 * sent) / judged)}%): the remaining files are read on this thread`);
         told = true;
+        // Idle workers still cost their memory; a large file later gets a pool of its own.
+        if (pending.size === 0 && !closed) {
+          closed = true;
+          await pool.close();
+        }
         return yield* here();
       }
-      yield* (await judgedBatches(paths[i], notes, forced, opts, pool)) ?? here();
+      yield* (await judgedBatches(paths[i], notes, forced, opts, closed ? undefined : pool)) ?? here();
     },
-    close: () => pool.close(),
+    close: async () => {
+      if (!closed) await pool.close();
+    },
   };
 }
