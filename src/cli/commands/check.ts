@@ -103,7 +103,7 @@ export function checkRequest(flags: CheckOptions, now: Date, stdout: { isTTY?: b
 
 /** `--threads N`: a large NDJSON file is read and judged on N worker threads; 1 reads it on one thread. */
 export function threadsOption(): Option {
-  return new Option('--threads <n>', 'worker threads that read and judge a large --input file (NDJSON of 16 MiB or more); 1 for one thread (default: one per CPU)');
+  return new Option('--threads <n>', 'worker threads that read and judge a large input (an NDJSON file of 16 MiB or more, or a directory of delivered files); 1 for one thread (default: one per CPU)');
 }
 
 export function parseThreads(text: string | undefined): number | undefined {

@@ -21,13 +21,13 @@ export const fileOptions = z
       .min(1)
       .max(64)
       .optional()
-      .describe('Worker threads that read and judge a large NDJSON file (--threads); 1 reads on one thread. Default: one per CPU, for files of 16 MiB or more.'),
+      .describe('Worker threads that read and judge a large input (--threads): an NDJSON file of 16 MiB or more, or a directory of delivered files; 1 reads on one thread. Default: one per CPU.'),
     parallelFrom: z
       .number()
       .int()
       .min(0)
       .optional()
-      .describe('Files at least this many bytes are split among the threads (default 16777216).'),
+      .describe('NDJSON files of at least this many bytes are split among the threads, and smaller files of a directory this large in all (gzip counting 8 times) are read whole by them (default 16777216).'),
     ...sourceCommonFields,
   })
   .describe('Events from a recorded file, as `--input` reads them: replays past events through the rules.');

@@ -4,7 +4,7 @@ import { requireRecordFormat } from '../formats.js';
 import { openInput } from '../open.js';
 import { recordHandler, type Notes, type RecordHandler } from '../records.js';
 import { streamBatches } from '../stream.js';
-import { batchWriter, eventJudge } from './judge.js';
+import { batchWriter, type EventJudge } from './judge.js';
 import type { FileTask, JudgedBatch, JudgeSetup, PieceResult } from './protocol.js';
 
 const NO_STDIN = Readable.from([]);
@@ -14,8 +14,7 @@ const NO_STDIN = Readable.from([]);
  * reads them (gzip, NDJSON, JSON documents, API pages), batch for batch, every problem said in
  * the same words; a file that fails stops after the batches before the failure, as it would there.
  */
-export function fileJudge(setup: JudgeSetup): (task: FileTask) => Promise<PieceResult> {
-  const judge = eventJudge(setup);
+export function fileJudge(setup: JudgeSetup, judge: EventJudge): (task: FileTask) => Promise<PieceResult> {
   const forced = setup.format === undefined ? undefined : requireRecordFormat(setup.format, 'format');
   return async ({ path }) => {
     const batches: JudgedBatch[] = [];

@@ -52,8 +52,7 @@ export function eventJudge(setup: JudgeSetup): EventJudge {
 }
 
 /** Judges pieces of files for one run: everything but what needs the run's order (dedupe, windows, state). */
-export function pieceJudge(setup: JudgeSetup): (piece: Piece) => PieceResult {
-  const judge = eventJudge(setup);
+export function pieceJudge(setup: JudgeSetup, judge: EventJudge): (piece: Piece) => PieceResult {
   const forced = setup.format === undefined ? undefined : requireRecordFormat(setup.format, 'format');
   return (piece) => {
     const fd = openSync(piece.path, 'r');

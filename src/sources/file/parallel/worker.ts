@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileJudge } from './judge-file.js';
-import { pieceJudge } from './judge.js';
+import { eventJudge, pieceJudge } from './judge.js';
 import type { JudgeSetup, PieceResult, Task } from './protocol.js';
 
 /**
@@ -9,8 +9,10 @@ import type { JudgeSetup, PieceResult, Task } from './protocol.js';
  * next only when this one is posted), and posts each result with its arrays transferred, not copied.
  */
 const setup = workerData as JudgeSetup;
-const judgePiece = pieceJudge(setup);
-const judgeFile = fileJudge(setup);
+// The rules' conditions are compiled once per worker, for pieces and whole files alike.
+const judge = eventJudge(setup);
+const judgePiece = pieceJudge(setup, judge);
+const judgeFile = fileJudge(setup, judge);
 
 const post = (id: number, result: PieceResult) => {
   const transfer = result.batches.flatMap((b) => [b.lens.buffer, b.pos.buffer, b.size.buffer, b.sub.buffer, b.kind.buffer, b.rules.buffer]);
